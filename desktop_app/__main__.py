@@ -1,0 +1,63 @@
+"""Command line entry: ``shopper-login-desk`` / ``python -m desktop_app``.
+
+Kept free of Qt and network imports so ``--version`` and a missing display answer instantly.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED_AT = time.perf_counter()  # before any heavy import: what --startup-time measures from
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+
+from desktop_app import APP_NAME, __version__  # noqa: E402
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shopper-login-desk",
+        description=f"{APP_NAME}: log in as an Elastic Path Commerce shopper and read their "
+        "account tokens.",
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="start the built-in sandbox store on a free local port and connect to it",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--startup-time",
+        action="store_true",
+        help="print startup_ms=<milliseconds> once the window has painted, then exit",
+    )
+    return parser
+
+
+def display_problem(environ: dict[str, str] | os._Environ[str], platform: str) -> str | None:
+    """Qt aborts the process without a display; say why in one line instead."""
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        f"{APP_NAME} needs a graphical desktop: neither DISPLAY nor WAYLAND_DISPLAY is set. "
+        "Run it inside a desktop session (or set QT_QPA_PLATFORM=offscreen for automation)."
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    problem = display_problem(os.environ, sys.platform)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    from desktop_app.ui.application import run
+
+    return run(args, started_at=STARTED_AT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

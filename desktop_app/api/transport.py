@@ -1,0 +1,338 @@
+"""One ``requests.Session`` per connection, with the rules every call shares.
+
+Timeouts, retries, the User-Agent, TLS verification, logging and the translation of transport
+failures into typed errors all live here, so no operation can forget one of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import ConnectionPool, HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import MaxRetryError
+from urllib3.response import BaseHTTPResponse
+from urllib3.util.retry import Retry
+
+from desktop_app import __version__
+from desktop_app.api.errors import (
+    ApiError,
+    BadResponse,
+    NetworkError,
+    OperationCancelled,
+    RequestTimeout,
+)
+from desktop_app.api.redaction import Redactor
+
+log = logging.getLogger("desktop_app.api")
+
+USER_AGENT = f"shopper-login-desk/{__version__}"
+REQUEST_ID_HEADERS = ("X-Request-ID", "X-Request-Id", "Request-Id", "X-Amzn-RequestId")
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 5.0
+    read: float = 30.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How patient the client is. Tests shrink these so fault cases run in milliseconds."""
+
+    attempts: int = 3  # retries after the first try, for 429/503 and refused connections
+    backoff_factor: float = 0.5
+    max_retry_after: float = 10.0  # a longer Retry-After is reported instead of waited out
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+
+
+DEFAULT_TIMEOUTS = Timeouts()
+DEFAULT_RETRY = RetryPolicy()
+
+
+class _BoundedRetry(Retry):
+    """urllib3's Retry, but a server's Retry-After can never freeze a job for minutes."""
+
+    policy: RetryPolicy = DEFAULT_RETRY
+
+    def new(self, **kwargs: Any) -> _BoundedRetry:
+        retry = super().new(**kwargs)
+        retry.policy = self.policy
+        return retry
+
+    def sleep_for_retry(self, response: Any) -> bool:
+        retry_after = self.get_retry_after(response)
+        if retry_after is None:
+            return False
+        self.policy.sleep(retry_after)
+        return True
+
+    def _sleep_backoff(self) -> None:
+        backoff = self.get_backoff_time()
+        if backoff > 0:
+            self.policy.sleep(backoff)
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> _BoundedRetry:
+        if response is not None:
+            retry_after = self.get_retry_after(response)
+            if retry_after is not None and retry_after > self.policy.max_retry_after:
+                # Waiting that long inside a click is worse than saying so: urllib3 hands
+                # the reply back (raise_on_status is off) and it becomes a typed error.
+                raise MaxRetryError(_pool, url or "", reason=None)  # type: ignore[arg-type]
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+def build_retry(policy: RetryPolicy) -> Retry:
+    retry = _BoundedRetry(
+        total=policy.attempts,
+        connect=policy.attempts,  # nothing was sent yet: safe for any method
+        read=False,  # the server may have acted on a POST: never resend, report as it is
+        other=0,
+        status=policy.attempts,
+        status_forcelist=(429, 503),  # the request was not processed: safe for any method
+        allowed_methods=None,
+        backoff_factor=policy.backoff_factor,
+        respect_retry_after_header=True,
+        raise_on_status=False,  # the last 429/503 reply reaches us and becomes a typed error
+        redirect=3,
+    )
+    retry.policy = policy
+    return retry
+
+
+class _SocketRegistry:
+    """Open sockets of one adapter, so a cancel or a shutdown can interrupt a blocked read."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.add(sock)
+
+    def shutdown_all(self) -> int:
+        with self._lock:
+            sockets = list(self._sockets)
+            self._sockets = weakref.WeakSet()
+        for sock in sockets:
+            with contextlib.suppress(OSError):  # already closed: nothing left to interrupt
+                sock.shutdown(socket.SHUT_RDWR)
+        return len(sockets)
+
+
+class _AbortableAdapter(HTTPAdapter):
+    """An HTTPAdapter whose pools record every socket they open."""
+
+    def __init__(self, registry: _SocketRegistry, **kwargs: Any) -> None:
+        self._registry = registry
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        registry = self._registry
+
+        class TrackedHTTPConnection(HTTPConnection):
+            def connect(self) -> None:
+                super().connect()
+                registry.add(self.sock)
+
+        class TrackedHTTPSConnection(HTTPSConnection):
+            def connect(self) -> None:
+                super().connect()
+                registry.add(self.sock)
+
+        class TrackedHTTPPool(HTTPConnectionPool):
+            ConnectionCls = TrackedHTTPConnection
+
+        class TrackedHTTPSPool(HTTPSConnectionPool):
+            ConnectionCls = TrackedHTTPSConnection
+
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": TrackedHTTPPool,
+            "https": TrackedHTTPSPool,
+        }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A completed HTTP exchange, whatever its status."""
+
+    status: int
+    body: bytes
+    content_type: str | None
+    headers: dict[str, str]
+    request_id: str | None
+    elapsed_ms: float
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    def json(self) -> Any:
+        import json
+
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadResponse(
+                "The store sent a reply that is not valid JSON.",
+                status=self.status,
+                request_id=self.request_id,
+            ) from exc
+
+
+class Transport:
+    """Sends requests for one connection; every failure leaves as an ApiError."""
+
+    def __init__(
+        self,
+        base_url: str,
+        redactor: Redactor,
+        *,
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
+        retry: RetryPolicy = DEFAULT_RETRY,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.redact = redactor
+        self.timeouts = timeouts
+        self._aborted = threading.Event()
+        self._registry = _SocketRegistry()
+        self.session = requests.Session()
+        self.session.trust_env = False  # a stray proxy variable must not reroute secrets
+        self.session.verify = True
+        self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+        adapter = _AbortableAdapter(self._registry, max_retries=build_retry(retry))
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def abort_in_flight(self) -> int:
+        """Interrupt blocked reads; the requests they served end as OperationCancelled."""
+        return self._registry.shutdown_all()
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        headers: dict[str, str] | None = None,
+        params: dict[str, Any] | None = None,
+        json_body: Any = None,
+        form: dict[str, str] | None = None,
+        cancelled: threading.Event | None = None,
+    ) -> Reply:
+        url = self.base_url + path
+        started = time.perf_counter()
+        try:
+            response = self.session.request(
+                method,
+                url,
+                headers=headers,
+                params=params,
+                json=json_body,
+                data=form,
+                timeout=(self.timeouts.connect, self.timeouts.read),
+            )
+        except requests.RequestException as exc:
+            elapsed = (time.perf_counter() - started) * 1000
+            if cancelled is not None and cancelled.is_set():
+                log.info("%s %s cancelled after %.0f ms", method, self.redact(path), elapsed)
+                raise OperationCancelled() from None
+            error = self._transport_error(exc)
+            log.warning(
+                "%s %s failed after %.0f ms: %s",
+                method,
+                self.redact(path),
+                elapsed,
+                self.redact(f"{type(exc).__name__}: {exc}"),
+            )
+            raise error from None
+        elapsed = (time.perf_counter() - started) * 1000
+        request_id = next(
+            (response.headers[h] for h in REQUEST_ID_HEADERS if h in response.headers), None
+        )
+        log.info(
+            "%s %s -> %s in %.0f ms (request %s)",
+            method,
+            self.redact(response.request.path_url or path),
+            response.status_code,
+            elapsed,
+            request_id or "-",
+        )
+        return Reply(
+            status=response.status_code,
+            body=response.content,
+            content_type=response.headers.get("Content-Type"),
+            headers=dict(response.headers),
+            request_id=request_id,
+            elapsed_ms=elapsed,
+        )
+
+    def _transport_error(self, exc: requests.RequestException) -> ApiError:
+        """Plain words for what went wrong below HTTP; the original text is masked first."""
+        text = self.redact(str(exc))
+        host = self.base_url.split("://", 1)[-1]
+        if isinstance(exc, requests.exceptions.SSLError):
+            return NetworkError(
+                f"The secure connection to {host} could not be verified, so nothing was sent. "
+                "The store's certificate is not trusted on this computer.",
+                detail=text,
+            )
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return RequestTimeout(
+                f"Could not connect to {host} in time. Check the network and the store URL.",
+                detail=text,
+            )
+        if isinstance(exc, requests.exceptions.Timeout):
+            return RequestTimeout(
+                f"{host} did not answer within {self.timeouts.read:g} seconds. "
+                "Try again in a moment.",
+                detail=text,
+            )
+        lowered = text.lower()
+        if (
+            "name or service not known" in lowered
+            or "nodename nor servname" in lowered
+            or ("getaddrinfo failed" in lowered)
+            or "failed to resolve" in lowered
+            or "name resolution" in lowered
+        ):
+            return NetworkError(
+                f"The store's host name {host.split(':')[0]} could not be found. "
+                "Check the store URL and the network connection.",
+                detail=text,
+            )
+        if "refused" in lowered:
+            return NetworkError(
+                f"{host} refused the connection. Check the store URL; for the sandbox, "
+                "check that it is running.",
+                detail=text,
+            )
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            return NetworkError(
+                f"The connection to {host} was lost before the store answered. Try again.",
+                detail=text,
+            )
+        return NetworkError(detail=text)

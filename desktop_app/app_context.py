@@ -1,0 +1,185 @@
+"""The composition root: every long-lived object the windows use, built once and passed in.
+
+Nothing here imports ``requests``, keyring or the sandbox at import time: the window paints
+first and the heavy modules load on the worker thread the first time they are needed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from desktop_app.api.connection import ConnectionConfig
+from desktop_app.api.errors import ApiError, ConfigurationError
+from desktop_app.worker import JobRunner
+
+if TYPE_CHECKING:
+    from desktop_app.api.client import CommerceClient
+    from desktop_app.api.transport import RetryPolicy, Timeouts
+
+log = logging.getLogger("desktop_app")
+
+SANDBOX = "sandbox"
+ENVIRONMENT = "environment"
+
+
+@dataclass(frozen=True)
+class ConnectionEntry:
+    """A connection as the connection combo lists it."""
+
+    key: str
+    label: str
+    kind: str  # SANDBOX or ENVIRONMENT
+    config: ConnectionConfig | None = None  # None for the sandbox until it is started
+    problem: str | None = None  # why this entry cannot be used, in plain words
+
+
+@dataclass(frozen=True)
+class ClientOptions:
+    """How patient clients are; tests pass small values so fault cases run fast."""
+
+    timeouts: Timeouts | None = None
+    retry: RetryPolicy | None = None
+
+
+class SandboxHandle:
+    """Starts the embedded sandbox once, on first use, from whichever thread needs it."""
+
+    def __init__(self, starter: Callable[[], Any] | None = None) -> None:
+        self._starter = starter or _start_default_sandbox
+        self._lock = threading.Lock()
+        self._running: Any = None
+        self._owned = True
+
+    @classmethod
+    def attached(cls, running: Any) -> SandboxHandle:
+        """Use a sandbox someone else started (tests); ``stop`` then leaves it running."""
+        handle = cls(starter=lambda: running)
+        handle._running = running
+        handle._owned = False
+        return handle
+
+    @property
+    def running(self) -> Any:
+        return self._running
+
+    def config(self) -> ConnectionConfig:
+        with self._lock:
+            if self._running is None:
+                self._running = self._starter()
+                log.info("sandbox started at %s", self._running.url)
+            seed = self._running.seed
+            return ConnectionConfig(
+                name="Sandbox",
+                base_url=self._running.url,
+                client_id=seed.client_id,
+                client_secret=seed.client_secret,
+            )
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._running is not None and self._owned:
+                self._running.stop()
+                self._running = None
+
+
+def _start_default_sandbox() -> Any:
+    from desktop_app.sandbox import start_sandbox
+
+    return start_sandbox()
+
+
+class AppContext:
+    """Handed to every window and form; owns the worker pool, clients and the sandbox."""
+
+    def __init__(
+        self,
+        *,
+        runner: JobRunner,
+        environ: Mapping[str, str] | None = None,
+        sandbox: SandboxHandle | None = None,
+        client_options: ClientOptions | None = None,
+    ) -> None:
+        self.runner = runner
+        self.environ = dict(os.environ if environ is None else environ)
+        self.sandbox = sandbox or SandboxHandle()
+        self.client_options = client_options or ClientOptions()
+        self._clients: dict[str, CommerceClient] = {}
+        self._lock = threading.Lock()
+
+    def connections(self) -> list[ConnectionEntry]:
+        entries = [ConnectionEntry(key=SANDBOX, label="Sandbox (local demo store)", kind=SANDBOX)]
+        try:
+            environment = ConnectionConfig.from_environment(self.environ)
+        except ConfigurationError as error:
+            entries.append(
+                ConnectionEntry(
+                    key=ENVIRONMENT,
+                    label="Environment (EPCC_* variables)",
+                    kind=ENVIRONMENT,
+                    problem=f"The EPCC_* variables are not usable: {error}",
+                )
+            )
+        else:
+            if environment is not None:
+                host = environment.base_url.split("://", 1)[1]
+                entries.append(
+                    ConnectionEntry(
+                        key=ENVIRONMENT,
+                        label=f"Environment ({host})",
+                        kind=ENVIRONMENT,
+                        config=environment,
+                    )
+                )
+        return entries
+
+    def client_for(self, entry: ConnectionEntry) -> CommerceClient:
+        """Build (once) the client of a connection. Blocking: call it on a worker thread."""
+        if entry.problem:
+            raise ConfigurationError(entry.problem)
+        config = self.sandbox.config() if entry.kind == SANDBOX else entry.config
+        if config is None:
+            raise ConfigurationError("This connection has no settings yet.")
+        with self._lock:
+            client = self._clients.get(entry.key)
+            if client is not None and client.config == config:
+                return client
+            from desktop_app.api.client import CommerceClient
+
+            kwargs: dict[str, Any] = {}
+            if self.client_options.timeouts is not None:
+                kwargs["timeouts"] = self.client_options.timeouts
+            if self.client_options.retry is not None:
+                kwargs["retry"] = self.client_options.retry
+            client = CommerceClient(config, **kwargs)
+            self._clients[entry.key] = client
+            return client
+
+    def abort_all_requests(self) -> None:
+        with self._lock:
+            clients = list(self._clients.values())
+        for client in clients:
+            client.abort_in_flight()
+
+    def shutdown(self, wait_ms: int | None = None) -> bool:
+        """Bounded: cancel jobs, interrupt sockets, wait a little, then release everything."""
+        self.abort_all_requests()
+        finished = self.runner.shutdown() if wait_ms is None else self.runner.shutdown(wait_ms)
+        with self._lock:
+            clients = list(self._clients.values())
+            self._clients.clear()
+        for client in clients:
+            client.close()
+        self.sandbox.stop()
+        return finished
+
+
+def describe_error(error: BaseException) -> str:
+    """The one sentence (plus server detail) shown for any failure."""
+    if isinstance(error, ApiError):
+        return error.explain()
+    return "Something unexpected went wrong. The details are in the log."

@@ -1,0 +1,75 @@
+"""Creating (or reusing) the QApplication and running the main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from desktop_app import APP_NAME, ORGANIZATION, __version__
+from desktop_app.app_context import SANDBOX, AppContext
+from desktop_app.resource_paths import resource_path
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.worker import JobRunner
+
+log = logging.getLogger("desktop_app")
+
+
+class FirstPaintProbe(QObject):
+    """Reports once, after the window's first paint, how long start-up took."""
+
+    def __init__(self, window: MainWindow, started_at: float, app: QApplication) -> None:
+        super().__init__(window)
+        self._started_at = started_at
+        self._app = app
+        self._done = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self._done and event.type() == QEvent.Type.Paint:
+            self._done = True
+            # Let this paint finish and reach the screen before the clock stops.
+            QTimer.singleShot(0, self._report)
+        return False
+
+    def _report(self) -> None:
+        elapsed_ms = round((time.perf_counter() - self._started_at) * 1000)
+        print(f"startup_ms={elapsed_ms}", flush=True)
+        window = self.parent()
+        if isinstance(window, MainWindow):
+            window.close()
+        self._app.quit()
+
+
+def configure_application(app: QApplication) -> None:
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("shopper-login-desk")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
+    app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
+
+
+def run(args: argparse.Namespace, *, started_at: float) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    configure_application(app)
+    context = AppContext(runner=JobRunner())
+    window = MainWindow(context)
+    if args.startup_time:
+        FirstPaintProbe(window, started_at, app)
+    window.show()
+    if args.sandbox and not args.startup_time:
+        # After the first paint: starting the sandbox and connecting happen on a worker.
+        QTimer.singleShot(0, lambda: window.select_connection(SANDBOX))
+    status = app.exec()
+    context.shutdown()
+    return status

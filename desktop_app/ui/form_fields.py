@@ -1,0 +1,67 @@
+"""Small pieces every form uses: a field with its own error line, and a password toggle."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import QLabel, QLineEdit, QStyle, QVBoxLayout, QWidget
+
+ObjectT = TypeVar("ObjectT", bound=QObject)
+
+
+def named(widget: ObjectT, object_name: str) -> ObjectT:
+    """Set the stable objectName that tests and automation find widgets by."""
+    widget.setObjectName(object_name)
+    return widget
+
+
+class FieldError(QLabel):
+    """A message shown right under the field it is about; hidden while there is none."""
+
+    def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setProperty("role", "fieldError")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_message(self, message: str) -> None:
+        self.setText(message)
+        self.setVisible(bool(message))
+
+    def clear_message(self) -> None:
+        self.show_message("")
+
+
+def with_error(field: QWidget, error: FieldError, hint: str | None = None) -> QWidget:
+    """Stack a field, an optional hint and its error line so they stay together in a form."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(field)
+    if hint:
+        note = QLabel(hint)
+        note.setProperty("role", "hint")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+    layout.addWidget(error)
+    return box
+
+
+def add_password_toggle(edit: QLineEdit) -> QAction:
+    """A show/hide eye inside the field: support staff often read a password back to a caller."""
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    icon = edit.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView)
+    action = edit.addAction(QIcon(icon), QLineEdit.ActionPosition.TrailingPosition)
+    action.setCheckable(True)
+    action.setToolTip("Show password")
+
+    def toggle(shown: bool) -> None:
+        edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        action.setToolTip("Hide password" if shown else "Show password")
+
+    action.toggled.connect(toggle)
+    return action

@@ -1,0 +1,211 @@
+"""The "Log in as a shopper" form: profile, username, password, and what happened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.api.models import LoginProgress, PasswordProfile
+from desktop_app.ui.form_fields import FieldError, add_password_toggle, named, with_error
+
+
+@dataclass(frozen=True)
+class LoginRequest:
+    password_profile_id: str
+    username: str
+    password: str
+
+
+class LoginForm(QGroupBox):
+    """Validates before anything is sent and never clears what the user typed on failure."""
+
+    submitted = Signal(object)  # LoginRequest
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Log in as a shopper", parent)
+        self.profile_combo = named(QComboBox(), "loginPasswordProfileCombo")
+        self.profile_combo.setAccessibleName("Password profile")
+        self.profile_combo.setPlaceholderText("Connect to a store to list its profiles")
+        self.username_edit = named(QLineEdit(), "loginUsernameEdit")
+        self.username_edit.setAccessibleName("Shopper username")
+        self.username_edit.setPlaceholderText("e.g. ron@swanson.com")
+        self.username_edit.setClearButtonEnabled(True)
+        self.password_edit = named(QLineEdit(), "loginPasswordEdit")
+        self.password_edit.setAccessibleName("Shopper password")
+        self.password_toggle = add_password_toggle(self.password_edit)
+        self.profile_error = FieldError("loginProfileError")
+        self.username_error = FieldError("loginUsernameError")
+        self.password_error = FieldError("loginPasswordError")
+
+        self.login_button = named(QPushButton("&Log in"), "loginButton")
+        self.login_button.setDefault(True)
+        self.login_button.setAutoDefault(True)
+        self.cancel_button = named(QPushButton("&Cancel"), "cancelButton")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setToolTip("Stop reading this shopper's accounts")
+        self.progress_bar = named(QProgressBar(), "loginProgressBar")
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.hide()
+        self.error_label = named(QLabel(), "loginErrorLabel")
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.addRow(
+            self._buddy("Password &profile", self.profile_combo),
+            with_error(self.profile_combo, self.profile_error),
+        )
+        form.addRow(
+            self._buddy("&Username", self.username_edit),
+            with_error(
+                self.username_edit,
+                self.username_error,
+                hint="Sent in lower case, as storefronts do.",
+            ),
+        )
+        form.addRow(
+            self._buddy("Pass&word", self.password_edit),
+            with_error(self.password_edit, self.password_error),
+        )
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.login_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+
+        self.login_button.clicked.connect(self.submit)
+        self.username_edit.returnPressed.connect(self.submit)
+        self.password_edit.returnPressed.connect(self.submit)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self.username_edit.textEdited.connect(lambda _: self.username_error.clear_message())
+        self.password_edit.textEdited.connect(lambda _: self.password_error.clear_message())
+        self.profile_combo.currentIndexChanged.connect(lambda _: self.profile_error.clear_message())
+        self._busy = False
+        self._connected = False
+        self._update_enabled()
+
+    @staticmethod
+    def _buddy(text: str, field: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(field)
+        return label
+
+    # -- what the window tells the form ---------------------------------------------------
+
+    def set_profiles(self, profiles: tuple[PasswordProfile, ...]) -> None:
+        """Keep the chosen profile when the list is refreshed, so a reconnect loses nothing."""
+        previous = self.profile_combo.currentData(Qt.ItemDataRole.UserRole)
+        self.profile_combo.clear()
+        for profile in profiles:
+            label = profile.name + (" (email usernames)" if profile.requires_email else "")
+            self.profile_combo.addItem(label, profile.id)
+        index = self.profile_combo.findData(previous) if previous else -1
+        self.profile_combo.setCurrentIndex(index if index >= 0 else (0 if profiles else -1))
+        if not profiles:
+            self.profile_combo.setPlaceholderText("This store has no password profiles")
+        self._connected = bool(profiles)
+        self._update_enabled()
+
+    def set_disconnected(self, placeholder: str) -> None:
+        self._connected = False
+        self.profile_combo.setPlaceholderText(placeholder)
+        self._update_enabled()
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        if busy:
+            self.progress_bar.setRange(0, 0)  # indeterminate until the first page reports
+            self.progress_bar.setFormat("Logging in…")
+            self.progress_bar.show()
+        else:
+            self.progress_bar.hide()
+        self._update_enabled()
+
+    def show_progress(self, progress: LoginProgress) -> None:
+        self.progress_bar.setFormat(
+            f"Read page {progress.pages_done} of {progress.pages_total} "
+            f"({progress.accounts_read:,} of {progress.accounts_total:,} accounts)"
+        )
+        self.progress_bar.setRange(0, max(1, progress.pages_total))
+        self.progress_bar.setValue(progress.pages_done)
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+
+    def clear_error(self) -> None:
+        self.error_label.clear()
+
+    def fill(self, password_profile_id: str, username: str, password: str) -> None:
+        index = self.profile_combo.findData(password_profile_id)
+        if index >= 0:
+            self.profile_combo.setCurrentIndex(index)
+        self.username_edit.setText(username)
+        self.password_edit.setText(password)
+
+    # -- what the user does ---------------------------------------------------------------
+
+    def submit(self) -> None:
+        if self._busy or not self.login_button.isEnabled():
+            return
+        request = self._validated_request()
+        if request is not None:
+            self.clear_error()
+            self.submitted.emit(request)
+
+    def _validated_request(self) -> LoginRequest | None:
+        profile_id = self.profile_combo.currentData(Qt.ItemDataRole.UserRole)
+        username = self.username_edit.text().strip()
+        password = self.password_edit.text()
+        checks = (
+            (
+                self.profile_combo,
+                self.profile_error,
+                "" if profile_id else "Choose a password profile.",
+            ),
+            (
+                self.username_edit,
+                self.username_error,
+                "" if username else "Enter the shopper's username.",
+            ),
+            (
+                self.password_edit,
+                self.password_error,
+                "" if password else "Enter the shopper's password.",
+            ),
+        )
+        for _, error, message in checks:
+            error.show_message(message)
+        invalid = [field for field, _, message in checks if message]
+        if invalid:
+            self.error_label.setText("Fill in the highlighted fields to log in.")
+            invalid[0].setFocus(Qt.FocusReason.OtherFocusReason)
+            return None
+        return LoginRequest(
+            password_profile_id=str(profile_id), username=username, password=password
+        )
+
+    def _update_enabled(self) -> None:
+        self.login_button.setEnabled(self._connected and not self._busy)
+        self.cancel_button.setEnabled(self._busy)
+        for field in (self.profile_combo, self.username_edit, self.password_edit):
+            field.setEnabled(not self._busy)

@@ -1,0 +1,229 @@
+"""The main window: choose a store, log in as a shopper, read their account tokens."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import APP_NAME, __version__
+from desktop_app.api.errors import OperationCancelled
+from desktop_app.api.models import LoginProgress, ShopperLogin, StoreConnection
+from desktop_app.app_context import AppContext, ConnectionEntry, describe_error
+from desktop_app.ui.connection_bar import ConnectionBar
+from desktop_app.ui.form_fields import named
+from desktop_app.ui.login_form import LoginForm, LoginRequest
+from desktop_app.ui.token_table_panel import TokenTablePanel
+from desktop_app.worker import JobContext
+
+log = logging.getLogger("desktop_app.ui")
+
+CONNECT_CHANNEL = "connect"
+LOGIN_CHANNEL = "login"
+
+
+class MainWindow(QMainWindow):
+    """Owns no network code: it submits jobs to the context's runner and shows the outcome."""
+
+    connection_ready = Signal(object)  # StoreConnection
+    connection_failed = Signal(object)  # ApiError
+    login_succeeded = Signal(object)  # ShopperLogin
+    login_failed = Signal(object)  # ApiError or OperationCancelled
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.context = context
+        self._entry: ConnectionEntry | None = None
+        self.stopped_cleanly: bool | None = None  # set on close: did every job end in time?
+        self._store: StoreConnection | None = None
+
+        self.connection_bar = ConnectionBar()
+        self.login_form = LoginForm()
+        self.token_panel = TokenTablePanel()
+        self.summary_label = named(QLabel(), "loginSummaryLabel")
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary_label.setText("Log in as a shopper to see their account tokens here.")
+
+        results = QWidget()
+        results_layout = QVBoxLayout(results)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        results_layout.addWidget(self.summary_label)
+        results_layout.addWidget(self.token_panel, 1)
+        self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "mainSplitter")
+        self.splitter.addWidget(self.login_form)
+        self.splitter.addWidget(results)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([310, 870])
+        self.splitter.setChildrenCollapsible(False)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.connection_bar)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+        self.statusBar().showMessage("Ready")
+
+        self.connection_bar.connection_chosen.connect(self.connect_to)
+        self.login_form.submitted.connect(self._start_login)
+        self.login_form.cancel_requested.connect(self.cancel_login)
+        self.token_panel.token_copied.connect(
+            lambda name: self.statusBar().showMessage(f"Copied the token for {name}", 5000)
+        )
+        self.connection_bar.set_entries(context.connections())
+        self.login_form.set_disconnected("Choose a store connection first")
+
+    def sizeHint(self) -> QSize:
+        return QSize(1200, 640)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = file_menu.addAction("&Quit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = help_menu.addAction(f"&About {APP_NAME}")
+        about.triggered.connect(self._show_about)
+
+    def _show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME}</b> {__version__}<br>Log in as an Elastic Path Commerce shopper "
+            "and read their account tokens.",
+        )
+
+    # -- connection -----------------------------------------------------------------------
+
+    def select_connection(self, key: str) -> bool:
+        return self.connection_bar.select(key)
+
+    def connect_to(self, entry: ConnectionEntry) -> None:
+        """Check the connection and load its realm and profiles, off the GUI thread."""
+        self._entry = entry
+        self._store = None
+        self.login_form.set_disconnected("Connecting…")
+        self.connection_bar.set_status(f"Connecting to {entry.label}…", "busy")
+        context = self.context
+
+        def connect(job: JobContext) -> StoreConnection:
+            client = context.client_for(entry)
+            job.on_cancel(client.abort_in_flight)
+            return client.connect()
+
+        context.runner.submit(
+            CONNECT_CHANNEL,
+            connect,
+            on_success=self._on_connected,
+            on_failure=self._on_connect_failed,
+        )
+
+    def _on_connected(self, store: StoreConnection) -> None:
+        self._store = store
+        self.login_form.set_profiles(store.password_profiles)
+        count = len(store.password_profiles)
+        grant = (
+            "admin access" if store.grant_type == "client_credentials" else "shopper access only"
+        )
+        label = self._entry.label if self._entry else "the store"
+        self.connection_bar.set_status(
+            f"Connected to {label} ({grant}) · {count} password profile{'s' * (count != 1)}",
+            "ok",
+        )
+        self.statusBar().showMessage("Connected", 5000)
+        self.connection_ready.emit(store)
+
+    def _on_connect_failed(self, error: BaseException) -> None:
+        if isinstance(error, OperationCancelled):
+            return
+        self.login_form.set_disconnected("Not connected")
+        self.connection_bar.set_status(describe_error(error), "error")
+        self.connection_failed.emit(error)
+
+    # -- login ----------------------------------------------------------------------------
+
+    def _start_login(self, request: LoginRequest) -> None:
+        entry = self._entry
+        if entry is None or self._store is None:
+            self.login_form.show_error("Connect to a store first.")
+            return
+        self.login_form.set_busy(True)
+        self.statusBar().showMessage(f"Logging in as {request.username.lower()}…")
+        context = self.context
+
+        def login(job: JobContext) -> ShopperLogin:
+            client = context.client_for(entry)
+            job.on_cancel(client.abort_in_flight)
+            return client.login_shopper(
+                request.password_profile_id,
+                request.username,
+                request.password,
+                on_progress=job.report_progress,
+                cancelled=job.cancelled,
+            )
+
+        context.runner.submit(
+            LOGIN_CHANNEL,
+            login,
+            on_success=self._on_logged_in,
+            on_failure=self._on_login_failed,
+            on_progress=self._on_login_progress,
+            on_finished=lambda: self.login_form.set_busy(False),
+        )
+
+    def cancel_login(self) -> None:
+        self.context.runner.cancel_channel(LOGIN_CHANNEL)
+        self.statusBar().showMessage("Cancelling…")
+
+    def _on_login_progress(self, progress: LoginProgress) -> None:
+        self.login_form.show_progress(progress)
+
+    def _on_logged_in(self, login: ShopperLogin) -> None:
+        self.token_panel.set_tokens(login.tokens)
+        when = login.logged_in_at.astimezone().strftime("%H:%M:%S")
+        if login.has_no_accounts:
+            self.summary_label.setText(
+                f"{login.username} logged in, but this shopper has no account memberships."
+            )
+        else:
+            count = len(login.tokens)
+            member = (
+                f" · account member {login.account_member_id}" if login.account_member_id else ""
+            )
+            self.summary_label.setText(
+                f"{login.username}{member} · {count:,} account{'s' * (count != 1)} · "
+                f"logged in at {when}"
+            )
+        self.statusBar().showMessage(f"Logged in as {login.username}", 5000)
+        self.login_succeeded.emit(login)
+
+    def _on_login_failed(self, error: BaseException) -> None:
+        if isinstance(error, OperationCancelled):
+            self.login_form.show_error("Login cancelled. Nothing was changed.")
+            self.statusBar().showMessage("Login cancelled", 5000)
+        else:
+            self.login_form.show_error(describe_error(error))
+            self.statusBar().showMessage("Login failed", 5000)
+        self.login_failed.emit(error)
+
+    # -- shutdown -------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Bounded: in-flight requests are interrupted, never waited out."""
+        if self.context.runner.busy:
+            self.statusBar().showMessage("Stopping running requests…")
+        self.stopped_cleanly = self.context.shutdown()
+        event.accept()

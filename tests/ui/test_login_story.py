@@ -1,0 +1,268 @@
+"""A support agent logs in as a shopper and reads their account tokens."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QProgressBar, QPushButton, QTableView
+from pytestqt.qtbot import QtBot
+
+from desktop_app.api.errors import OperationCancelled
+from desktop_app.app_context import SANDBOX
+from desktop_app.sandbox import RunningSandbox
+from desktop_app.sandbox.seed import DEMO_EMAIL_PROFILE_ID, DEMO_SHOPPER_PROFILE_ID
+from desktop_app.ui.main_window import MainWindow
+
+TOKENS = "/v2/account-members/tokens"
+
+
+T = TypeVar("T")
+
+
+def find(window: MainWindow, kind: type[T], name: str) -> T:
+    widget = window.findChild(kind, name)
+    assert widget is not None, f"no {kind.__name__} named {name}"
+    return widget
+
+
+def choose_profile(window: MainWindow, profile_id: str) -> None:
+    combo = find(window, QComboBox, "loginPasswordProfileCombo")
+    combo.setCurrentIndex(combo.findData(profile_id, Qt.ItemDataRole.UserRole))
+
+
+def type_login(qtbot: QtBot, window: MainWindow, username: str, password: str) -> None:
+    username_edit = find(window, QLineEdit, "loginUsernameEdit")
+    password_edit = find(window, QLineEdit, "loginPasswordEdit")
+    username_edit.clear()
+    password_edit.clear()
+    qtbot.keyClicks(username_edit, username)
+    qtbot.keyClicks(password_edit, password)
+
+
+def log_in(qtbot: QtBot, window: MainWindow, username: str, password: str) -> object:
+    type_login(qtbot, window, username, password)
+    with qtbot.waitSignal(window.login_succeeded, timeout=20_000) as blocker:
+        qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+    return blocker.args[0]
+
+
+def table_column(window: MainWindow, column: int) -> list[str]:
+    view = find(window, QTableView, "tokenTable")
+    model = view.model()
+    return [str(model.index(r, column).data()) for r in range(model.rowCount())]
+
+
+def test_selecting_the_sandbox_connects_and_lists_profiles(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    status = find(window, QLabel, "connectionStatusLabel")
+    with qtbot.waitSignal(window.connection_ready, timeout=10_000):
+        window.select_connection(SANDBOX)
+    assert status.text().startswith("Connected to Sandbox")
+    assert "2 password profiles" in status.text()
+    combo = find(window, QComboBox, "loginPasswordProfileCombo")
+    assert [combo.itemData(i, Qt.ItemDataRole.UserRole) for i in range(combo.count())] == [
+        DEMO_SHOPPER_PROFILE_ID,
+        DEMO_EMAIL_PROFILE_ID,
+    ]
+    assert find(window, QPushButton, "loginButton").isEnabled()
+
+
+def test_agent_logs_in_as_ron_and_sees_his_three_accounts(
+    qtbot: QtBot, connected_window: MainWindow
+) -> None:
+    window = connected_window
+    choose_profile(window, DEMO_SHOPPER_PROFILE_ID)
+    log_in(qtbot, window, "Ron@Swanson.com", "pawnee-parks-1")
+    assert table_column(window, 0) == [
+        "Pawnee Parks Department",
+        "Swanson Woodworking",
+        "Very Good Building Company",
+    ]
+    time_left = table_column(window, 3)
+    # issued a moment ago with the store's default 24 h lifetime
+    assert all(text in ("1 d", "23 h 59 min") for text in time_left), time_left
+    masked = table_column(window, 4)
+    assert all("…" in text for text in masked)
+    summary = find(window, QLabel, "loginSummaryLabel").text()
+    assert summary.startswith("ron@swanson.com · account member ")
+    assert "3 accounts" in summary
+    assert find(window, QLabel, "loginErrorLabel").text() == ""
+    assert find(window, QPushButton, "loginButton").isEnabled()
+    assert not find(window, QPushButton, "cancelButton").isEnabled()
+
+
+def test_enter_in_the_password_field_logs_in(qtbot: QtBot, connected_window: MainWindow) -> None:
+    window = connected_window
+    type_login(qtbot, window, "ron@swanson.com", "pawnee-parks-1")
+    with qtbot.waitSignal(window.login_succeeded, timeout=20_000):
+        qtbot.keyClick(find(window, QLineEdit, "loginPasswordEdit"), Qt.Key.Key_Return)
+    assert len(table_column(window, 0)) == 3
+
+
+def test_wrong_password_is_explained_and_nothing_typed_is_lost(
+    qtbot: QtBot, connected_window: MainWindow
+) -> None:
+    window = connected_window
+    type_login(qtbot, window, "ron@swanson.com", "not-his-password")
+    with qtbot.waitSignal(window.login_failed, timeout=20_000):
+        qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+    error = find(window, QLabel, "loginErrorLabel").text()
+    assert error.startswith("Username or password not accepted for this password profile.")
+    assert "not-his-password" not in error
+    assert find(window, QLineEdit, "loginUsernameEdit").text() == "ron@swanson.com"
+    assert find(window, QLineEdit, "loginPasswordEdit").text() == "not-his-password"
+    assert find(window, QPushButton, "loginButton").isEnabled()
+
+
+def test_empty_fields_are_flagged_before_anything_is_sent(
+    qtbot: QtBot, connected_window: MainWindow, sandbox: RunningSandbox
+) -> None:
+    window = connected_window
+    sandbox.reset_request_log()
+    qtbot.keyClicks(find(window, QLineEdit, "loginUsernameEdit"), "ron@swanson.com")
+    qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+    assert find(window, QLabel, "loginPasswordError").text() == "Enter the shopper's password."
+    assert find(window, QLabel, "loginPasswordError").isVisible()
+    assert not find(window, QLabel, "loginUsernameError").isVisible()
+    assert find(window, QLabel, "loginErrorLabel").text() == (
+        "Fill in the highlighted fields to log in."
+    )
+    assert find(window, QLineEdit, "loginUsernameEdit").text() == "ron@swanson.com"
+    assert sandbox.request_log == []
+
+
+def test_a_server_error_is_plain_words_and_the_next_try_works(
+    qtbot: QtBot, connected_window: MainWindow, sandbox: RunningSandbox
+) -> None:
+    window = connected_window
+    sandbox.fail_next(500, TOKENS)
+    type_login(qtbot, window, "ron@swanson.com", "pawnee-parks-1")
+    with qtbot.waitSignal(window.login_failed, timeout=20_000):
+        qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+    assert (
+        find(window, QLabel, "loginErrorLabel")
+        .text()
+        .startswith("The store had a problem answering (HTTP 500).")
+    )
+    with qtbot.waitSignal(window.login_succeeded, timeout=20_000):
+        qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+    assert len(table_column(window, 0)) == 3
+    assert find(window, QLabel, "loginErrorLabel").text() == ""
+
+
+def test_rate_limiting_is_explained(
+    qtbot: QtBot, connected_window: MainWindow, sandbox: RunningSandbox
+) -> None:
+    window = connected_window
+    sandbox.fail_next(429, TOKENS, times=5)
+    type_login(qtbot, window, "ron@swanson.com", "pawnee-parks-1")
+    with qtbot.waitSignal(window.login_failed, timeout=20_000):
+        qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+    assert (
+        find(window, QLabel, "loginErrorLabel")
+        .text()
+        .startswith("The store is receiving too many requests. Try again in 1 seconds.")
+    )
+
+
+def test_a_shopper_with_no_accounts_is_told_exactly_that(
+    qtbot: QtBot, connected_window: MainWindow
+) -> None:
+    window = connected_window
+    log_in(qtbot, window, "april", "no-accounts-1")
+    assert find(window, QLabel, "loginSummaryLabel").text() == (
+        "april logged in, but this shopper has no account memberships."
+    )
+    assert table_column(window, 0) == []
+
+
+def test_a_large_login_shows_page_progress(qtbot: QtBot, connected_window: MainWindow) -> None:
+    window = connected_window
+    choose_profile(window, DEMO_EMAIL_PROFILE_ID)
+    formats: list[str] = []
+    bar = find(window, QProgressBar, "loginProgressBar")
+    bar.valueChanged.connect(lambda _: formats.append(bar.format()))
+    log_in(qtbot, window, "leslie@knope.com", "waffles-250")
+    assert len(table_column(window, 0)) == 250
+    assert formats[-1] == "Read page 3 of 3 (250 of 250 accounts)"
+
+
+def test_cancel_stops_a_slow_login_and_keeps_the_previous_table(
+    qtbot: QtBot, connected_window: MainWindow, sandbox: RunningSandbox
+) -> None:
+    window = connected_window
+    log_in(qtbot, window, "ron@swanson.com", "pawnee-parks-1")
+    sandbox.set_latency(10_000)
+    choose_profile(window, DEMO_EMAIL_PROFILE_ID)
+    type_login(qtbot, window, "leslie@knope.com", "waffles-250")
+    qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+    cancel = find(window, QPushButton, "cancelButton")
+    assert cancel.isEnabled()
+    assert not find(window, QPushButton, "loginButton").isEnabled()
+    with qtbot.waitSignal(window.login_failed, timeout=5_000) as blocker:
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert isinstance(blocker.args[0], OperationCancelled)
+    assert find(window, QLabel, "loginErrorLabel").text() == "Login cancelled. Nothing was changed."
+    assert len(table_column(window, 0)) == 3  # Ron's table is still there
+    qtbot.waitUntil(lambda: find(window, QPushButton, "loginButton").isEnabled())
+    assert find(window, QLineEdit, "loginUsernameEdit").text() == "leslie@knope.com"
+    sandbox.set_latency(0)
+
+
+def test_a_newer_login_wins_over_an_older_slow_one(
+    qtbot: QtBot, connected_window: MainWindow, sandbox: RunningSandbox
+) -> None:
+    window = connected_window
+    runs: list[object] = []
+    window.login_succeeded.connect(runs.append)
+    sandbox.set_latency(400)
+    type_login(qtbot, window, "leslie@knope.com", "waffles-250")
+    choose_profile(window, DEMO_EMAIL_PROFILE_ID)
+    window.login_form.submit()
+    window.login_form.set_busy(False)  # as if the agent could submit again at once
+    choose_profile(window, DEMO_SHOPPER_PROFILE_ID)
+    type_login(qtbot, window, "ron@swanson.com", "pawnee-parks-1")
+    window.login_form.submit()
+    qtbot.waitUntil(lambda: not window.context.runner.busy, timeout=20_000)
+    sandbox.set_latency(0)
+    assert len(runs) == 1
+    assert len(table_column(window, 0)) == 3
+
+
+def test_closing_with_a_request_in_flight_interrupts_it(
+    qtbot: QtBot, connected_window: MainWindow, sandbox: RunningSandbox
+) -> None:
+    window = connected_window
+    sandbox.set_latency(30_000)
+    type_login(qtbot, window, "ron@swanson.com", "pawnee-parks-1")
+    qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+    qtbot.wait(300)  # the login request is now blocked on the slow store
+    assert window.context.runner.busy
+    window.close()
+    # Closing interrupted the socket: the job ended instead of waiting 30 s for the store.
+    assert window.stopped_cleanly is True
+    sandbox.set_latency(0)
+
+
+def test_a_refused_connection_is_explained(qtbot: QtBot, window: MainWindow) -> None:
+    import socket
+
+    from desktop_app.api.connection import ConnectionConfig
+    from desktop_app.app_context import ENVIRONMENT, ConnectionEntry
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    entry = ConnectionEntry(
+        key=ENVIRONMENT,
+        label="Environment",
+        kind=ENVIRONMENT,
+        config=ConnectionConfig("Environment", f"http://127.0.0.1:{port}", "id", "secret"),
+    )
+    with qtbot.waitSignal(window.connection_failed, timeout=10_000):
+        window.connect_to(entry)
+    status = find(window, QLabel, "connectionStatusLabel").text()
+    assert "refused the connection" in status
+    assert not find(window, QPushButton, "loginButton").isEnabled()
