@@ -11,6 +11,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.api.connection import ConnectionConfig
@@ -158,6 +159,14 @@ class AppContext:
             client = CommerceClient(config, **kwargs)
             self._clients[entry.key] = client
             return client
+
+    @property
+    def operations(self) -> ModuleType:
+        """The realm-admin operations (``desktop_app.api.user_logins``), loaded on first use
+        because they pull in the network stack; jobs call them on the worker thread."""
+        from desktop_app.api import user_logins
+
+        return user_logins
 
     def abort_all_requests(self) -> None:
         with self._lock:

@@ -47,7 +47,7 @@ def main() -> int:
     configure_application(app)
     context = AppContext(runner=JobRunner(), environ={})
     window = MainWindow(context)
-    window.resize(1200, 560)
+    window.resize(1200, 680)
     window.move(20, 20)
     window.show()
     window.select_connection(SANDBOX)
@@ -65,6 +65,22 @@ def main() -> int:
     window.login_form.submit()
     wait_for(window.login_failed)
     shoot(window, "login-error.png")
+
+    form = window.password_login_form
+    window.form_tabs.setCurrentWidget(form)
+    form.search_edit.setText("Bob")
+    form._search_now()
+    wait_for(window.users_found)
+    form.results_list.setCurrentRow(0)
+    form.choose_user(form.results_list.currentItem().data(256))
+    wait_for(window.logins_listed)
+    form.username_edit.setText("bob")
+    form.password_edit.setText("burgers-1234")
+    form.confirm_edit.setText("burgers-1234")
+    form.submit_create()
+    wait_for(window.password_login_saved)
+    wait_for(window.logins_listed, 2_000)
+    shoot(window, "password-login.png")
     window.close()
     return 0
 

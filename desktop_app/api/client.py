@@ -151,7 +151,7 @@ class CommerceClient:
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _request(
+    def request(
         self,
         method: str,
         path: str,
@@ -183,7 +183,7 @@ class CommerceClient:
             return reply
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
-    def _document(self, reply: Reply) -> dict[str, Any]:
+    def document(self, reply: Reply) -> dict[str, Any]:
         document = reply.json()
         if not isinstance(document, dict):
             raise BadResponse(
@@ -202,7 +202,7 @@ class CommerceClient:
         return self.admin_grant
 
     def find_realm(self) -> Realm:
-        reply = self._request(
+        reply = self.request(
             "GET",
             "/v2/settings/account-authentication",
             grant=self.admin_grant,
@@ -215,7 +215,7 @@ class CommerceClient:
                 ),
             },
         )
-        document = self._document(reply)
+        document = self.document(reply)
         realm_id = _dig(document, "data", "relationships", "authentication_realm", "data", "id")
         if not isinstance(realm_id, str) or not realm_id:
             raise BadResponse(
@@ -231,7 +231,7 @@ class CommerceClient:
         )
 
     def list_password_profiles(self, realm_id: str) -> tuple[PasswordProfile, ...]:
-        items = self._read_all_pages(
+        items = self.read_all_pages(
             f"/v2/authentication-realms/{realm_id}/password-profiles",
             grant=self.admin_grant,
             wording={
@@ -283,7 +283,7 @@ class CommerceClient:
         while True:
             if cancelled is not None and cancelled.is_set():
                 raise OperationCancelled()
-            reply = self._request(
+            reply = self.request(
                 "POST",
                 "/v2/account-members/tokens",
                 grant=IMPLICIT,
@@ -293,7 +293,7 @@ class CommerceClient:
                 headers={"Content-Type": "application/json"},
                 cancelled=cancelled,
             )
-            document = self._document(reply)
+            document = self.document(reply)
             data = document.get("data")
             if not isinstance(data, list):
                 raise BadResponse(
@@ -325,15 +325,26 @@ class CommerceClient:
             tokens=tuple(tokens),
         )
 
-    def _read_all_pages(
-        self, path: str, *, grant: str, wording: StatusWording, params: dict[str, Any] | None = None
+    def read_all_pages(
+        self,
+        path: str,
+        *,
+        grant: str,
+        wording: StatusWording,
+        params: dict[str, Any] | None = None,
+        cancelled: threading.Event | None = None,
     ) -> list[Any]:
+        """Every item of a paginated list, 100 at a time."""
         items: list[Any] = []
         offset = 0
         while offset <= MAX_PAGE_OFFSET:
+            if cancelled is not None and cancelled.is_set():
+                raise OperationCancelled()
             page_params = {**(params or {}), "page[limit]": PAGE_LIMIT, "page[offset]": offset}
-            reply = self._request("GET", path, grant=grant, wording=wording, params=page_params)
-            document = self._document(reply)
+            reply = self.request(
+                "GET", path, grant=grant, wording=wording, params=page_params, cancelled=cancelled
+            )
+            document = self.document(reply)
             data = document.get("data")
             if not isinstance(data, list):
                 raise BadResponse(

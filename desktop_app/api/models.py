@@ -90,3 +90,54 @@ class StoreConnection:
     realm: Realm
     password_profiles: tuple[PasswordProfile, ...]
     grant_type: str  # the strongest grant the connection's credentials allowed
+
+
+@dataclass(frozen=True)
+class RealmUser:
+    """A user-authentication-info: a person in the realm (same id as their account member)."""
+
+    id: str
+    name: str
+    email: str
+
+    @property
+    def label(self) -> str:
+        if self.name and self.email:
+            return f"{self.name} <{self.email}>"
+        return self.name or self.email or self.id
+
+
+@dataclass(frozen=True)
+class PasswordLogin:
+    """A user-authentication-password-profile-info: one username/password in one profile."""
+
+    id: str
+    username: str
+    password_profile_id: str
+    user_id: str
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class VerifiedMember:
+    """Who an account token acts as, as the store itself says (``GET /v2/account-members``)."""
+
+    id: str
+    name: str
+    email: str
+
+    @property
+    def label(self) -> str:
+        if self.name and self.email:
+            return f"{self.name} <{self.email}>"
+        return self.name or self.email or self.id
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    """An account as ``GET /v2/accounts/{id}`` describes it."""
+
+    id: str
+    name: str
+    legal_name: str = ""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
@@ -11,24 +13,42 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.api.errors import OperationCancelled
-from desktop_app.api.models import LoginProgress, ShopperLogin, StoreConnection
+from desktop_app.api.models import (
+    LoginProgress,
+    PasswordLogin,
+    RealmUser,
+    ShopperLogin,
+    StoreConnection,
+)
 from desktop_app.app_context import AppContext, ConnectionEntry, describe_error
 from desktop_app.ui.connection_bar import ConnectionBar
 from desktop_app.ui.form_fields import named
 from desktop_app.ui.login_form import LoginForm, LoginRequest
+from desktop_app.ui.password_login_form import (
+    CreateLoginRequest,
+    PasswordLoginForm,
+    ResetPasswordRequest,
+)
 from desktop_app.ui.token_table_panel import TokenTablePanel
 from desktop_app.worker import JobContext
+
+if TYPE_CHECKING:  # annotations only: the window never loads the network stack itself
+    from desktop_app.api.client import CommerceClient
 
 log = logging.getLogger("desktop_app.ui")
 
 CONNECT_CHANNEL = "connect"
 LOGIN_CHANNEL = "login"
+USER_SEARCH_CHANNEL = "user-search"
+USER_LOGINS_CHANNEL = "user-logins"
+PASSWORD_LOGIN_CHANNEL = "password-login"  # create and reset: one at a time
 
 
 class MainWindow(QMainWindow):
@@ -38,6 +58,10 @@ class MainWindow(QMainWindow):
     connection_failed = Signal(object)  # ApiError
     login_succeeded = Signal(object)  # ShopperLogin
     login_failed = Signal(object)  # ApiError or OperationCancelled
+    users_found = Signal(object)  # tuple[RealmUser, ...]
+    logins_listed = Signal(object)  # tuple[PasswordLogin, ...]
+    password_login_saved = Signal(object)  # PasswordLogin (created or reset)
+    password_login_failed = Signal(object)  # ApiError
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +74,15 @@ class MainWindow(QMainWindow):
 
         self.connection_bar = ConnectionBar()
         self.login_form = LoginForm()
+        self.password_login_form = PasswordLoginForm()
+        self.form_tabs = named(QTabWidget(), "formTabs")
+        for tab, title in (
+            (self.login_form, "&1 Log in as a shopper"),
+            (self.password_login_form, "&2 Give a password login"),
+        ):
+            tab.setTitle("")  # the tab already names the form
+            tab.setFlat(True)
+            self.form_tabs.addTab(tab, title)
         self.token_panel = TokenTablePanel()
         self.summary_label = named(QLabel(), "loginSummaryLabel")
         self.summary_label.setWordWrap(True)
@@ -62,11 +95,11 @@ class MainWindow(QMainWindow):
         results_layout.addWidget(self.summary_label)
         results_layout.addWidget(self.token_panel, 1)
         self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "mainSplitter")
-        self.splitter.addWidget(self.login_form)
+        self.splitter.addWidget(self.form_tabs)
         self.splitter.addWidget(results)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([310, 870])
+        self.splitter.setSizes([380, 820])
         self.splitter.setChildrenCollapsible(False)
 
         central = QWidget()
@@ -80,6 +113,11 @@ class MainWindow(QMainWindow):
         self.connection_bar.connection_chosen.connect(self.connect_to)
         self.login_form.submitted.connect(self._start_login)
         self.login_form.cancel_requested.connect(self.cancel_login)
+        self.password_login_form.search_requested.connect(self._search_users)
+        self.password_login_form.logins_requested.connect(self._list_logins)
+        self.password_login_form.create_requested.connect(self._create_login)
+        self.password_login_form.reset_requested.connect(self._reset_password)
+        self.password_login_form.log_in_as_requested.connect(self.log_in_as)
         self.token_panel.token_copied.connect(
             lambda name: self.statusBar().showMessage(f"Copied the token for {name}", 5000)
         )
@@ -116,6 +154,7 @@ class MainWindow(QMainWindow):
         self._entry = entry
         self._store = None
         self.login_form.set_disconnected("Connecting…")
+        self.password_login_form.set_disconnected()
         self.connection_bar.set_status(f"Connecting to {entry.label}…", "busy")
         context = self.context
 
@@ -134,6 +173,7 @@ class MainWindow(QMainWindow):
     def _on_connected(self, store: StoreConnection) -> None:
         self._store = store
         self.login_form.set_profiles(store.password_profiles)
+        self.password_login_form.set_profiles(store.password_profiles)
         count = len(store.password_profiles)
         grant = (
             "admin access" if store.grant_type == "client_credentials" else "shopper access only"
@@ -150,6 +190,7 @@ class MainWindow(QMainWindow):
         if isinstance(error, OperationCancelled):
             return
         self.login_form.set_disconnected("Not connected")
+        self.password_login_form.set_disconnected()
         self.connection_bar.set_status(describe_error(error), "error")
         self.connection_failed.emit(error)
 
@@ -192,6 +233,7 @@ class MainWindow(QMainWindow):
         self.login_form.show_progress(progress)
 
     def _on_logged_in(self, login: ShopperLogin) -> None:
+        self.login_form.set_busy(False)  # usable again before anyone hears the outcome
         self.token_panel.set_tokens(login.tokens)
         when = login.logged_in_at.astimezone().strftime("%H:%M:%S")
         if login.has_no_accounts:
@@ -211,6 +253,7 @@ class MainWindow(QMainWindow):
         self.login_succeeded.emit(login)
 
     def _on_login_failed(self, error: BaseException) -> None:
+        self.login_form.set_busy(False)
         if isinstance(error, OperationCancelled):
             self.login_form.show_error("Login cancelled. Nothing was changed.")
             self.statusBar().showMessage("Login cancelled", 5000)
@@ -218,6 +261,108 @@ class MainWindow(QMainWindow):
             self.login_form.show_error(describe_error(error))
             self.statusBar().showMessage("Login failed", 5000)
         self.login_failed.emit(error)
+
+    # -- password logins ------------------------------------------------------------------
+
+    def _admin_job(
+        self,
+        channel: str,
+        operation: Callable[[CommerceClient, str, JobContext], object],
+        on_success: Callable[[Any], None],
+    ) -> None:
+        """Run a realm operation for the connected store; failures go to the form."""
+        entry, store = self._entry, self._store
+        if entry is None or store is None:
+            self.password_login_form.show_error("Connect to a store first.")
+            return
+        context = self.context
+
+        def job(job_context: JobContext) -> object:
+            client = context.client_for(entry)
+            job_context.on_cancel(client.abort_in_flight)
+            return operation(client, store.realm.id, job_context)
+
+        self.context.runner.submit(
+            channel, job, on_success=on_success, on_failure=self._on_password_login_failed
+        )
+
+    def _search_users(self, text: str) -> None:
+        from_api = self.context.operations
+
+        self._admin_job(
+            USER_SEARCH_CHANNEL,
+            lambda client, realm, job: from_api.search_users(
+                client, realm, text, cancelled=job.cancelled
+            ),
+            self._on_users_found,
+        )
+
+    def _on_users_found(self, users: tuple[RealmUser, ...]) -> None:
+        self.password_login_form.show_search_results(users)
+        self.users_found.emit(users)
+
+    def _list_logins(self, user_id: str) -> None:
+        from_api = self.context.operations
+
+        def listed(logins: tuple[PasswordLogin, ...]) -> None:
+            self.password_login_form.show_logins(user_id, logins)
+            self.logins_listed.emit(logins)
+
+        self._admin_job(
+            USER_LOGINS_CHANNEL,
+            lambda client, realm, job: from_api.list_logins(client, realm, user_id),
+            listed,
+        )
+
+    def _create_login(self, request: CreateLoginRequest) -> None:
+        from_api = self.context.operations
+        self.password_login_form.set_busy(True)
+
+        def created(login: PasswordLogin) -> None:
+            self.password_login_form.set_busy(False)
+            self.password_login_form.show_created(login, request.user_label, request.password)
+            self.statusBar().showMessage(f"Created the login “{login.username}”", 5000)
+            self._list_logins(request.user_id)
+            self.password_login_saved.emit(login)
+
+        self._admin_job(
+            PASSWORD_LOGIN_CHANNEL,
+            lambda client, realm, job: from_api.create_login(
+                client, realm, request.user_id, request.profile, request.username, request.password
+            ),
+            created,
+        )
+
+    def _reset_password(self, request: ResetPasswordRequest) -> None:
+        from_api = self.context.operations
+        self.password_login_form.set_busy(True)
+
+        def reset(login: PasswordLogin) -> None:
+            self.password_login_form.set_busy(False)
+            self.password_login_form.show_reset(login, request.password)
+            self.statusBar().showMessage(f"New password set for “{login.username}”", 5000)
+            self.password_login_saved.emit(login)
+
+        self._admin_job(
+            PASSWORD_LOGIN_CHANNEL,
+            lambda client, realm, job: from_api.reset_password(
+                client, realm, request.login, request.password
+            ),
+            reset,
+        )
+
+    def _on_password_login_failed(self, error: BaseException) -> None:
+        self.password_login_form.set_busy(False)
+        if isinstance(error, OperationCancelled):
+            return
+        self.password_login_form.show_error(describe_error(error))
+        self.password_login_failed.emit(error)
+
+    def log_in_as(self, password_profile_id: str, username: str, password: str) -> None:
+        """One click from a new login to seeing that shopper's accounts."""
+        self.form_tabs.setCurrentWidget(self.login_form)
+        self.login_form.fill(password_profile_id, username, password)
+        self.login_form.submit()
 
     # -- shutdown -------------------------------------------------------------------------
 
