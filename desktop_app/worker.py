@@ -46,8 +46,13 @@ class JobContext:
         self._events.progress.emit(self.job_id, value)
 
     def on_cancel(self, hook: Callable[[], None]) -> None:
-        """Register how to interrupt a blocking call (e.g. shut the request's socket)."""
+        """Register how to interrupt a blocking call (e.g. shut the request's socket).
+
+        A cancel can arrive before the job got this far: the hook then runs at once, so the
+        blocking call that follows fails fast instead of running to completion."""
         self.abort_hooks.append(hook)
+        if self.cancelled.is_set():
+            hook()
 
     def cancel(self) -> None:
         if self.cancelled.is_set():
@@ -80,6 +85,8 @@ class _Job(QRunnable):
     def run(self) -> None:
         job_id = self._context.job_id
         try:
+            if self._context.cancelled.is_set():
+                raise OperationCancelled()  # cancelled while queued: never start
             result = self._function(self._context)
         except (ApiError, OperationCancelled) as error:
             self._events.failed.emit(job_id, error)
@@ -174,7 +181,9 @@ class JobRunner(QObject):
         return handle
 
     def _current(self, job_id: int) -> JobHandle | None:
-        """The handle if its reply still matters: not superseded, not cancelled."""
+        """The handle if its reply still matters: not superseded, and the app not closing."""
+        if not self._accepting:
+            return None  # after shutdown nobody is left to show a result to
         handle = self._jobs.get(job_id)
         if handle is None or self._latest.get(handle.channel) != job_id:
             return None
@@ -210,7 +219,11 @@ class JobRunner(QObject):
         if handle is None:
             return
         handle.done = True
-        if self._latest.get(handle.channel) == job_id and handle.on_finished is not None:
+        if (
+            self._accepting
+            and self._latest.get(handle.channel) == job_id
+            and handle.on_finished is not None
+        ):
             handle.on_finished()
         self.job_finished.emit(job_id)
         if not self._jobs:

@@ -134,3 +134,51 @@ def test_signal_emit_keeps_the_refcount_of_true(qtbot: QtBot) -> None:
         sender.sig.emit()
     # 6.12.0 gives -10,000 here; unrelated code may move the count by one or two.
     assert abs(sys.getrefcount(True) - before) <= 10
+
+
+def test_a_hook_registered_after_cancel_runs_at_once(qtbot: QtBot) -> None:
+    """Cancel can beat the job to registering its interrupt; the blocking call must still end."""
+    runner = JobRunner()
+    started = threading.Event()
+    proceed = threading.Event()
+    interrupted = threading.Event()
+
+    def job(context: JobContext) -> None:
+        started.set()
+        proceed.wait(5)
+        context.on_cancel(interrupted.set)  # registered only after the cancel below
+        interrupted.wait(5)
+        raise OperationCancelled()
+
+    handle = runner.submit("login", job)
+    assert started.wait(5)
+    handle.cancel()
+    proceed.set()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5_000)
+    assert interrupted.is_set()
+
+
+def test_a_job_cancelled_while_queued_never_runs(qtbot: QtBot) -> None:
+    runner = JobRunner(max_threads=1)
+    release = threading.Event()
+    ran: list[str] = []
+    outcome = Outcome()
+    runner.submit("busy", lambda context: release.wait(5))
+    queued = runner.submit("other", lambda context: ran.append("ran"), **outcome.callbacks())  # type: ignore[arg-type]
+    queued.cancel()
+    release.set()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5_000)
+    assert ran == []
+    assert [kind for kind, _ in outcome.events] == ["failed", "finished"]
+    assert isinstance(outcome.events[0][1], OperationCancelled)
+
+
+def test_nothing_is_delivered_after_shutdown(qtbot: QtBot) -> None:
+    runner = JobRunner()
+    release = threading.Event()
+    outcome = Outcome()
+    runner.submit("login", lambda context: release.wait(5), **outcome.callbacks())  # type: ignore[arg-type]
+    release.set()
+    runner.shutdown(wait_ms=2_000)
+    qtbot.wait(50)
+    assert outcome.events == []

@@ -146,14 +146,23 @@ def search_users(
     return tuple(sorted(found.values(), key=lambda u: (u.name.casefold(), u.email.casefold())))
 
 
-def list_logins(client: CommerceClient, realm_id: str, user_id: str) -> tuple[PasswordLogin, ...]:
+def list_logins(
+    client: CommerceClient,
+    realm_id: str,
+    user_id: str,
+    *,
+    cancelled: threading.Event | None = None,
+) -> tuple[PasswordLogin, ...]:
     path = (
         f"/v2/authentication-realms/{realm_id}/user-authentication-info/{user_id.strip()}"
         "/user-authentication-password-profile-info"
     )
     try:
         items = client.read_all_pages(
-            path, grant=client.admin_grant, wording=_admin_wording(client, "the request")
+            path,
+            grant=client.admin_grant,
+            wording=_admin_wording(client, "the request"),
+            cancelled=cancelled,
         )
     except NotFound as error:
         raise _reword_not_found(error) from None
@@ -167,6 +176,8 @@ def create_login(
     profile: PasswordProfile,
     username: str,
     password: str,
+    *,
+    cancelled: threading.Event | None = None,
 ) -> PasswordLogin:
     """Checked here as well as in the form: the rules hold for every caller."""
     user_id = user_id.strip()
@@ -195,6 +206,7 @@ def create_login(
             grant=client.admin_grant,
             wording=_admin_wording(client, "the new login"),
             json_body=body,
+            cancelled=cancelled,
         )
     except NotFound as error:
         raise _reword_not_found(error) from None
@@ -202,7 +214,12 @@ def create_login(
 
 
 def reset_password(
-    client: CommerceClient, realm_id: str, login: PasswordLogin, password: str
+    client: CommerceClient,
+    realm_id: str,
+    login: PasswordLogin,
+    password: str,
+    *,
+    cancelled: threading.Event | None = None,
 ) -> PasswordLogin:
     problem = password_problem(password)
     if problem:
@@ -220,6 +237,7 @@ def reset_password(
             grant=client.admin_grant,
             wording=_admin_wording(client, "the new password"),
             json_body=body,
+            cancelled=cancelled,
         )
     except NotFound as error:
         raise _reword_not_found(error) from None

@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self.password_login_form.create_requested.connect(self._create_login)
         self.password_login_form.reset_requested.connect(self._reset_password)
         self.password_login_form.log_in_as_requested.connect(self.log_in_as)
+        self.password_login_form.cancel_requested.connect(self.cancel_password_login)
         self.token_panel.token_copied.connect(
             lambda name: self.statusBar().showMessage(f"Copied the token for {name}", 5000)
         )
@@ -310,7 +311,9 @@ class MainWindow(QMainWindow):
 
         self._admin_job(
             USER_LOGINS_CHANNEL,
-            lambda client, realm, job: from_api.list_logins(client, realm, user_id),
+            lambda client, realm, job: from_api.list_logins(
+                client, realm, user_id, cancelled=job.cancelled
+            ),
             listed,
         )
 
@@ -328,7 +331,13 @@ class MainWindow(QMainWindow):
         self._admin_job(
             PASSWORD_LOGIN_CHANNEL,
             lambda client, realm, job: from_api.create_login(
-                client, realm, request.user_id, request.profile, request.username, request.password
+                client,
+                realm,
+                request.user_id,
+                request.profile,
+                request.username,
+                request.password,
+                cancelled=job.cancelled,
             ),
             created,
         )
@@ -346,14 +355,25 @@ class MainWindow(QMainWindow):
         self._admin_job(
             PASSWORD_LOGIN_CHANNEL,
             lambda client, realm, job: from_api.reset_password(
-                client, realm, request.login, request.password
+                client, realm, request.login, request.password, cancelled=job.cancelled
             ),
             reset,
         )
 
+    def cancel_password_login(self) -> None:
+        self.context.runner.cancel_channel(PASSWORD_LOGIN_CHANNEL)
+
     def _on_password_login_failed(self, error: BaseException) -> None:
         self.password_login_form.set_busy(False)
         if isinstance(error, OperationCancelled):
+            self.password_login_form.show_error(
+                "Cancelled. If the store had already received the request, the change may "
+                "have been made: check the existing logins."
+            )
+            entry_user = self.password_login_form.user_id_edit.text().strip()
+            if entry_user:
+                self._list_logins(entry_user)
+            self.password_login_failed.emit(error)
             return
         self.password_login_form.show_error(describe_error(error))
         self.password_login_failed.emit(error)

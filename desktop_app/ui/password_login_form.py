@@ -69,6 +69,7 @@ class PasswordLoginForm(QGroupBox):
     create_requested = Signal(object)  # CreateLoginRequest
     reset_requested = Signal(object)  # ResetPasswordRequest
     log_in_as_requested = Signal(str, str, str)  # profile id, username, password
+    cancel_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Give a shopper a password login", parent)
@@ -117,6 +118,8 @@ class PasswordLoginForm(QGroupBox):
         self.password_error = FieldError("profilePasswordError")
         self.confirm_error = FieldError("profileConfirmError")
         self.create_button = named(QPushButton("Create lo&gin"), "createProfileButton")
+        self.cancel_button = named(QPushButton("&Cancel"), "profileCancelButton")
+        self.cancel_button.setToolTip("Stop waiting for the store")
         self.result_label = named(QLabel(), "profileResultLabel")
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -165,6 +168,7 @@ class PasswordLoginForm(QGroupBox):
         )
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.create_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -194,6 +198,7 @@ class PasswordLoginForm(QGroupBox):
         self.confirm_edit.returnPressed.connect(self.submit_create)
         self.reset_button.clicked.connect(self.submit_reset)
         self.log_in_as_button.clicked.connect(self._log_in_as_created)
+        self.cancel_button.clicked.connect(self.cancel_requested)
         self._update_enabled()
 
     @staticmethod
@@ -443,6 +448,7 @@ class PasswordLoginForm(QGroupBox):
     def _update_enabled(self) -> None:
         ready = self._connected and not self._busy
         self.create_button.setEnabled(ready)
+        self.cancel_button.setEnabled(self._busy)
         item = self.logins_list.currentItem()
         has_login = item is not None and isinstance(
             item.data(Qt.ItemDataRole.UserRole), PasswordLogin

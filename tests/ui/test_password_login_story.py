@@ -224,3 +224,24 @@ def test_a_connection_without_a_secret_gets_the_stores_403_in_plain_words(
         )
     )
     assert find(window, QLineEdit, "profileUsernameEdit").text() == "bob"
+
+
+def test_a_slow_create_can_be_cancelled_and_the_form_says_what_that_means(
+    qtbot: QtBot, connected_window: MainWindow, sandbox: RunningSandbox
+) -> None:
+    from desktop_app.api.errors import OperationCancelled
+
+    window = connected_window
+    search_and_pick(qtbot, window, "Bob")
+    type_new_login(qtbot, window, "bob", "burgers-1234", "burgers-1234")
+    sandbox.set_latency(10_000)
+    click(qtbot, window, "createProfileButton")
+    cancel = find(window, QPushButton, "profileCancelButton")
+    assert cancel.isEnabled()
+    with qtbot.waitSignal(window.password_login_failed, timeout=5_000) as failed:
+        click(qtbot, window, "profileCancelButton")
+    sandbox.set_latency(0)
+    assert isinstance(failed.args[0], OperationCancelled)
+    assert find(window, QLabel, "profileErrorLabel").text().startswith("Cancelled.")
+    assert find(window, QPushButton, "createProfileButton").isEnabled()
+    assert find(window, QLineEdit, "profilePasswordEdit").text() == "burgers-1234"
