@@ -301,7 +301,8 @@ class CommerceClient:
                     status=reply.status,
                     request_id=reply.request_id,
                 )
-            tokens.extend(parse_account_token(item) for item in data)
+            page = tuple(parse_account_token(item) for item in data)
+            tokens.extend(page)
             pages_done += 1
             found_member = _dig(document, "meta", "account_member_id")
             if isinstance(found_member, str) and found_member:
@@ -310,7 +311,7 @@ class CommerceClient:
             total_items = total_items if isinstance(total_items, int) else len(tokens)
             total_pages = max(pages_done, -(-total_items // PAGE_LIMIT))
             if on_progress is not None:
-                on_progress(LoginProgress(pages_done, total_pages, len(tokens), total_items))
+                on_progress(LoginProgress(pages_done, total_pages, len(tokens), total_items, page))
             offset += PAGE_LIMIT
             has_next = bool(_dig(document, "links", "next"))
             more = len(tokens) < total_items or has_next

@@ -66,6 +66,7 @@ class LoginProgress:
     pages_total: int
     accounts_read: int
     accounts_total: int
+    page_tokens: tuple[AccountToken, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -120,15 +120,31 @@ def build_retry(policy: RetryPolicy) -> Retry:
 
 
 class _SocketRegistry:
-    """Open sockets of one adapter, so a cancel or a shutdown can interrupt a blocked read."""
+    """Open sockets of one adapter, so a cancel or a shutdown can interrupt a blocked read.
+
+    A cancel can land before the request's socket exists; the cancel flag of the request
+    being sent on this thread is therefore checked again when a socket connects."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self._current = threading.local()
+
+    @contextlib.contextmanager
+    def sending(self, cancelled: threading.Event | None) -> Iterator[None]:
+        self._current.cancelled = cancelled
+        try:
+            yield
+        finally:
+            self._current.cancelled = None
 
     def add(self, sock: socket.socket) -> None:
         with self._lock:
             self._sockets.add(sock)
+        cancelled = getattr(self._current, "cancelled", None)
+        if cancelled is not None and cancelled.is_set():
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def shutdown_all(self) -> int:
         with self._lock:
@@ -244,17 +260,20 @@ class Transport:
         cancelled: threading.Event | None = None,
     ) -> Reply:
         url = self.base_url + path
+        if cancelled is not None and cancelled.is_set():
+            raise OperationCancelled()
         started = time.perf_counter()
         try:
-            response = self.session.request(
-                method,
-                url,
-                headers=headers,
-                params=params,
-                json=json_body,
-                data=form,
-                timeout=(self.timeouts.connect, self.timeouts.read),
-            )
+            with self._registry.sending(cancelled):
+                response = self.session.request(
+                    method,
+                    url,
+                    headers=headers,
+                    params=params,
+                    json=json_body,
+                    data=form,
+                    timeout=(self.timeouts.connect, self.timeouts.read),
+                )
         except requests.RequestException as exc:
             elapsed = (time.perf_counter() - started) * 1000
             if cancelled is not None and cancelled.is_set():

@@ -18,6 +18,7 @@ class _Fault:
     status: int
     path_prefix: str | None
     remaining: int
+    let_through: int = 0  # matching requests answered normally before the fault starts
 
 
 class Controls:
@@ -30,21 +31,26 @@ class Controls:
         self._token_lifetime = DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS
         self._log: list[tuple[str, str, int]] = []
 
-    def add_fault(self, status: int, path_prefix: str | None, times: int) -> None:
+    def add_fault(self, status: int, path_prefix: str | None, times: int, after: int = 0) -> None:
         if not 400 <= status <= 599:
             raise ValueError(f"fault status must be an HTTP error status 400..599, got {status}")
         if times < 1:
             raise ValueError(f"times must be at least 1, got {times}")
+        if after < 0:
+            raise ValueError(f"after must not be negative, got {after}")
         if path_prefix is not None and not path_prefix.startswith("/"):
             raise ValueError(f"path_prefix must start with '/', got {path_prefix!r}")
         with self._lock:
-            self._faults.append(_Fault(status, path_prefix, times))
+            self._faults.append(_Fault(status, path_prefix, times, after))
 
     def take_fault(self, path: str) -> int | None:
         """The status to fake for this request, consuming one use of the oldest matching fault."""
         with self._lock:
             for fault in self._faults:
                 if fault.path_prefix is None or path.startswith(fault.path_prefix):
+                    if fault.let_through:
+                        fault.let_through -= 1
+                        return None
                     fault.remaining -= 1
                     if fault.remaining == 0:
                         self._faults.remove(fault)

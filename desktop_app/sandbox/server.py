@@ -78,11 +78,14 @@ class RunningSandbox:
     ) -> None:
         self.stop()
 
-    def fail_next(self, status: int, path_prefix: str | None = None, *, times: int = 1) -> None:
+    def fail_next(
+        self, status: int, path_prefix: str | None = None, *, times: int = 1, after: int = 0
+    ) -> None:
         """Answer the next ``times`` requests whose path starts with ``path_prefix`` (any
         request if None) with ``status`` instead: 429/503 carry ``Retry-After: 1``, 500 an HTML
-        page, 502 an empty body, others a JSON:API error — what gateways really send."""
-        self._controls.add_fault(status, path_prefix, times)
+        page, 502 an empty body, others a JSON:API error — what gateways really send.
+        ``after`` lets that many matching requests through first (a later page failing)."""
+        self._controls.add_fault(status, path_prefix, times, after)
 
     def set_latency(self, ms: int) -> None:
         """Delay every reply by ``ms`` milliseconds, to exercise the app's busy states."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_app import APP_NAME, __version__
 from desktop_app.api.errors import OperationCancelled
 from desktop_app.api.models import (
+    AccountToken,
     LoginProgress,
     PasswordLogin,
     RealmUser,
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         self.context = context
         self._entry: ConnectionEntry | None = None
         self.stopped_cleanly: bool | None = None  # set on close: did every job end in time?
+        self._before_login: tuple[tuple[AccountToken, ...], str] = ((), "")
+        self._streaming = False
         self._store: StoreConnection | None = None
 
         self.connection_bar = ConnectionBar()
@@ -204,6 +207,9 @@ class MainWindow(QMainWindow):
             return
         self.login_form.set_busy(True)
         self.statusBar().showMessage(f"Logging in as {request.username.lower()}…")
+        # What to put back if a login that streamed its pages into the table fails.
+        self._before_login = (self.token_panel.model.tokens(), self.summary_label.text())
+        self._streaming = False
         context = self.context
 
         def login(job: JobContext) -> ShopperLogin:
@@ -231,7 +237,18 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Cancelling…")
 
     def _on_login_progress(self, progress: LoginProgress) -> None:
+        """Large logins show their first page at once and grow page by page."""
         self.login_form.show_progress(progress)
+        if progress.pages_total <= 1:
+            return  # one page: the final result arrives a moment later anyway
+        if not self._streaming:
+            self._streaming = True
+            self.token_panel.set_tokens(progress.page_tokens)
+        else:
+            self.token_panel.append_tokens(progress.page_tokens)
+        self.summary_label.setText(
+            f"Reading accounts… {progress.accounts_read:,} of {progress.accounts_total:,}"
+        )
 
     def _on_logged_in(self, login: ShopperLogin) -> None:
         self.login_form.set_busy(False)  # usable again before anyone hears the outcome
@@ -255,6 +272,11 @@ class MainWindow(QMainWindow):
 
     def _on_login_failed(self, error: BaseException) -> None:
         self.login_form.set_busy(False)
+        if self._streaming:  # never leave a half-read shopper in the table
+            tokens, summary = self._before_login
+            self.token_panel.set_tokens(tokens)
+            self.summary_label.setText(summary)
+            self._streaming = False
         if isinstance(error, OperationCancelled):
             self.login_form.show_error("Login cancelled. Nothing was changed.")
             self.statusBar().showMessage("Login cancelled", 5000)

@@ -175,6 +175,20 @@ class TokenTableModel(QAbstractTableModel):
         finally:
             self.endResetModel()
 
+    def append_tokens(self, tokens: Sequence[AccountToken]) -> None:
+        """Add rows at the end without a reset, for pages arriving during a long login.
+
+        Appended rows are in arrival order; the final ``set_tokens`` applies the sort once,
+        instead of re-sorting 10,000 rows on every page."""
+        if not tokens:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(tokens) - 1)
+        try:
+            self._rows.extend(_Row(first + offset, token) for offset, token in enumerate(tokens))
+        finally:
+            self.endInsertRows()
+
     def clear(self) -> None:
         """Remove every row (e.g. on log-out), so no token stays in memory behind the view."""
         self.set_tokens(())

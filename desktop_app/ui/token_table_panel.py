@@ -154,6 +154,10 @@ class TokenTablePanel(QWidget):
         """Show ``tokens`` (one model reset), keeping the user's sort and filter."""
         self.model.set_tokens(tokens)
 
+    def append_tokens(self, tokens: Sequence[AccountToken]) -> None:
+        """Show a page of a login still being read, without resetting the view."""
+        self.model.append_tokens(tokens)
+
     def clear(self) -> None:
         """Remove all rows and stop the tick (e.g. on log-out); the filter text is kept."""
         self.model.clear()

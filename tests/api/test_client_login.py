@@ -147,3 +147,12 @@ def test_abort_interrupts_a_request_blocked_on_a_slow_store(sandbox: object) -> 
     assert len(outcome) == 1
     assert isinstance(outcome[0], OperationCancelled)
     running.set_latency(0)  # type: ignore[attr-defined]
+
+
+def test_each_progress_report_carries_its_page(client: CommerceClient) -> None:
+    pages: list[LoginProgress] = []
+    login = client.login_shopper(
+        DEMO_EMAIL_PROFILE_ID, "leslie@knope.com", "waffles-250", on_progress=pages.append
+    )
+    assert [len(p.page_tokens) for p in pages] == [100, 100, 50]
+    assert tuple(t for p in pages for t in p.page_tokens) == login.tokens

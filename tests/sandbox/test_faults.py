@@ -116,3 +116,22 @@ def test_latency_is_applied_and_removable(
     assert slow.elapsed.total_seconds() >= 0.15
     with pytest.raises(ValueError, match="0 ms or more"):
         own_sandbox.set_latency(-1)
+
+
+def test_a_fault_can_start_after_some_matching_requests(own_sandbox: RunningSandbox) -> None:
+    import requests
+
+    own_sandbox.fail_next(503, "/v2/settings", after=2)
+    session = requests.Session()
+    token = session.post(
+        own_sandbox.url + "/oauth/access_token",
+        data={"grant_type": "implicit", "client_id": own_sandbox.seed.client_id},
+    ).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    statuses = [
+        session.get(
+            own_sandbox.url + "/v2/settings/account-authentication", headers=headers
+        ).status_code
+        for _ in range(4)
+    ]
+    assert statuses == [200, 200, 503, 200]

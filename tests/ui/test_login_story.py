@@ -266,3 +266,37 @@ def test_a_refused_connection_is_explained(qtbot: QtBot, window: MainWindow) -> 
     status = find(window, QLabel, "connectionStatusLabel").text()
     assert "refused the connection" in status
     assert not find(window, QPushButton, "loginButton").isEnabled()
+
+
+def test_a_large_login_fills_the_table_page_by_page(
+    qtbot: QtBot, connected_window: MainWindow
+) -> None:
+    window = connected_window
+    choose_profile(window, DEMO_EMAIL_PROFILE_ID)
+    model = window.token_panel.model
+    sizes: list[int] = []
+    model.rowsInserted.connect(lambda *_: sizes.append(model.rowCount()))
+    model.modelReset.connect(lambda: sizes.append(model.rowCount()))
+    log_in(qtbot, window, "leslie@knope.com", "waffles-250")
+    assert sizes == [100, 200, 250, 250]  # first page shown at once, final sorted reset
+    assert table_column(window, 0)[:2] == ["Knope Campaign 001", "Knope Campaign 002"]
+
+
+def test_a_login_failing_on_a_later_page_puts_the_previous_table_back(
+    qtbot: QtBot, connected_window: MainWindow, sandbox: RunningSandbox
+) -> None:
+    window = connected_window
+    log_in(qtbot, window, "ron@swanson.com", "pawnee-parks-1")
+    summary = find(window, QLabel, "loginSummaryLabel").text()
+    choose_profile(window, DEMO_EMAIL_PROFILE_ID)
+    sandbox.fail_next(500, TOKENS, after=1)
+    type_login(qtbot, window, "leslie@knope.com", "waffles-250")
+    with qtbot.waitSignal(window.login_failed, timeout=20_000):
+        qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+    assert (
+        find(window, QLabel, "loginErrorLabel")
+        .text()
+        .startswith("The store had a problem answering (HTTP 500).")
+    )
+    assert len(table_column(window, 0)) == 3
+    assert find(window, QLabel, "loginSummaryLabel").text() == summary
