@@ -33,6 +33,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print startup_ms=<milliseconds> once the window has painted, then exit",
     )
+    parser.add_argument(
+        "--diagnostics",
+        action="store_true",
+        help="print versions, the Qt platform, keyring backend and file locations, then exit "
+        "(no display needed)",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="log the demo shopper in to the built-in sandbox with the real API client, "
+        "then exit (no display needed)",
+    )
     return parser
 
 
@@ -50,6 +62,14 @@ def display_problem(environ: dict[str, str] | os._Environ[str], platform: str) -
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.diagnostics:
+        from desktop_app.diagnostics import main as diagnostics
+
+        return diagnostics()
+    if args.self_test:
+        from desktop_app.self_test import main as self_test
+
+        return self_test()
     problem = display_problem(os.environ, sys.platform)
     if problem:
         print(problem, file=sys.stderr)

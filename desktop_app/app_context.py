@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app.api.connection import ConnectionConfig
 from desktop_app.api.errors import ApiError, ConfigurationError
+from desktop_app.api.redaction import Redactor
+from desktop_app.credentials import SecretStore
+from desktop_app.settings import AppSettings, SavedConnection
 from desktop_app.worker import JobRunner
 
 if TYPE_CHECKING:
@@ -26,6 +29,7 @@ log = logging.getLogger("desktop_app")
 
 SANDBOX = "sandbox"
 ENVIRONMENT = "environment"
+SAVED = "saved"
 
 
 @dataclass(frozen=True)
@@ -34,9 +38,10 @@ class ConnectionEntry:
 
     key: str
     label: str
-    kind: str  # SANDBOX or ENVIRONMENT
-    config: ConnectionConfig | None = None  # None for the sandbox until it is started
+    kind: str  # SANDBOX, ENVIRONMENT or SAVED
+    config: ConnectionConfig | None = None  # sandbox and saved: built when first used
     problem: str | None = None  # why this entry cannot be used, in plain words
+    saved: SavedConnection | None = None  # SAVED only: its secret is read from the keyring
 
 
 @dataclass(frozen=True)
@@ -104,8 +109,15 @@ class AppContext:
         environ: Mapping[str, str] | None = None,
         sandbox: SandboxHandle | None = None,
         client_options: ClientOptions | None = None,
+        settings: AppSettings | None = None,
+        secrets: SecretStore | None = None,
     ) -> None:
         self.runner = runner
+        self.settings = settings or AppSettings()
+        self.secrets = secrets or SecretStore()
+        # One redactor for every client and the activity log: a secret any of them learns
+        # (client secret, shopper password) is masked everywhere from then on.
+        self.redactor = Redactor()
         self.environ = dict(os.environ if environ is None else environ)
         self.sandbox = sandbox or SandboxHandle()
         self.client_options = client_options or ClientOptions()
@@ -136,27 +148,43 @@ class AppContext:
                         config=environment,
                     )
                 )
+        for saved in self.settings.connections():
+            problem = None
+            try:
+                saved.base_url  # noqa: B018 - validates the stored URL
+            except ConfigurationError as error:
+                problem = f"The saved connection “{saved.name}” is not usable: {error}"
+            entries.append(
+                ConnectionEntry(
+                    key=f"{SAVED}:{saved.id}",
+                    label=saved.name,
+                    kind=SAVED,
+                    problem=problem,
+                    saved=saved,
+                )
+            )
         return entries
 
     def client_for(self, entry: ConnectionEntry) -> CommerceClient:
         """Build (once) the client of a connection. Blocking: call it on a worker thread."""
         if entry.problem:
             raise ConfigurationError(entry.problem)
-        config = self.sandbox.config() if entry.kind == SANDBOX else entry.config
+        config: ConnectionConfig | None
+        if entry.kind == SANDBOX:
+            config = self.sandbox.config()
+        elif entry.saved is not None:  # read now: the secret may have changed since listing
+            config = entry.saved.to_config(self.secrets.get(entry.saved.id))
+        else:
+            config = entry.config
         if config is None:
             raise ConfigurationError("This connection has no settings yet.")
         with self._lock:
             client = self._clients.get(entry.key)
             if client is not None and client.config == config:
                 return client
-            from desktop_app.api.client import CommerceClient
-
-            kwargs: dict[str, Any] = {}
-            if self.client_options.timeouts is not None:
-                kwargs["timeouts"] = self.client_options.timeouts
-            if self.client_options.retry is not None:
-                kwargs["retry"] = self.client_options.retry
-            client = CommerceClient(config, **kwargs)
+            if client is not None:  # the connection was edited: let the old session go
+                client.close()
+            client = self.make_client(config)
             self._clients[entry.key] = client
             return client
 
@@ -167,6 +195,17 @@ class AppContext:
         from desktop_app.api import user_logins
 
         return user_logins
+
+    def make_client(self, config: ConnectionConfig) -> CommerceClient:
+        """A throw-away client for a connection that is not saved yet (the dialog's Test)."""
+        from desktop_app.api.client import CommerceClient
+
+        kwargs: dict[str, Any] = {"redactor": self.redactor}
+        if self.client_options.timeouts is not None:
+            kwargs["timeouts"] = self.client_options.timeouts
+        if self.client_options.retry is not None:
+            kwargs["retry"] = self.client_options.retry
+        return CommerceClient(config, **kwargs)
 
     def abort_all_requests(self) -> None:
         with self._lock:

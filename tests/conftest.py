@@ -27,6 +27,24 @@ def _no_wait(seconds: float) -> None:
     """Retry waits are recorded by the tests that care, never slept through."""
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Every file the app (or an app subprocess a test starts) writes lands in a temp home:
+    settings, logs, caches. Set before any test runs so Qt and subprocesses both see it."""
+    import os
+    import tempfile
+
+    home = tempfile.mkdtemp(prefix="shopper-login-desk-tests-")
+    for variable, folder in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
+    ):
+        path = os.path.join(home, folder)
+        os.makedirs(path, exist_ok=True)
+        os.environ[variable] = path
+
+
 FAST_RETRY = RetryPolicy(attempts=2, backoff_factor=0.0, sleep=_no_wait)
 FAST_TIMEOUTS = Timeouts(connect=2.0, read=5.0)
 

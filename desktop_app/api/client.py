@@ -131,9 +131,12 @@ class CommerceClient:
         timeouts: Timeouts = DEFAULT_TIMEOUTS,
         retry: RetryPolicy = DEFAULT_RETRY,
         clock: Clock = utc_now,
+        redactor: Redactor | None = None,
     ) -> None:
         self.config = config
-        self.redact = Redactor([config.client_secret])
+        # Shared with the activity log when given, so both mask exactly the same secrets.
+        self.redact = redactor or Redactor()
+        self.redact.add(config.client_secret)
         self._transport = Transport(config.base_url, self.redact, timeouts=timeouts, retry=retry)
         self._tokens = TokenProvider(config, self._transport, clock)
 

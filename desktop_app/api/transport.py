@@ -189,6 +189,27 @@ class _AbortableAdapter(HTTPAdapter):
         }
 
 
+def _activity(
+    method: str,
+    path: str,
+    status: int | None,
+    elapsed_ms: float,
+    request_id: str | None,
+    result: str,
+) -> dict[str, object]:
+    """Structured fields for the activity log, so it never has to parse message text."""
+    return {
+        "activity": {
+            "method": method,
+            "path": path,
+            "status": status,
+            "elapsed_ms": elapsed_ms,
+            "request_id": request_id,
+            "result": result,
+        }
+    }
+
+
 @dataclass(frozen=True)
 class Reply:
     """A completed HTTP exchange, whatever its status."""
@@ -277,7 +298,13 @@ class Transport:
         except requests.RequestException as exc:
             elapsed = (time.perf_counter() - started) * 1000
             if cancelled is not None and cancelled.is_set():
-                log.info("%s %s cancelled after %.0f ms", method, self.redact(path), elapsed)
+                log.info(
+                    "%s %s cancelled after %.0f ms",
+                    method,
+                    self.redact(path),
+                    elapsed,
+                    extra=_activity(method, self.redact(path), None, elapsed, None, "cancelled"),
+                )
                 raise OperationCancelled() from None
             error = self._transport_error(exc)
             log.warning(
@@ -286,19 +313,24 @@ class Transport:
                 self.redact(path),
                 elapsed,
                 self.redact(f"{type(exc).__name__}: {exc}"),
+                extra=_activity(method, self.redact(path), None, elapsed, None, "failed"),
             )
             raise error from None
         elapsed = (time.perf_counter() - started) * 1000
         request_id = next(
             (response.headers[h] for h in REQUEST_ID_HEADERS if h in response.headers), None
         )
+        logged_path = self.redact(response.request.path_url or path)
         log.info(
             "%s %s -> %s in %.0f ms (request %s)",
             method,
-            self.redact(response.request.path_url or path),
+            logged_path,
             response.status_code,
             elapsed,
             request_id or "-",
+            extra=_activity(
+                method, logged_path, response.status_code, elapsed, request_id, "reply"
+            ),
         )
         return Reply(
             status=response.status_code,

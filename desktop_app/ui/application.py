@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app import APP_NAME, ORGANIZATION, __version__
 from desktop_app.app_context import SANDBOX, AppContext
 from desktop_app.resource_paths import resource_path
+from desktop_app.ui.activity_log import install_file_log, remove_file_log
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.worker import JobRunner
 
@@ -63,13 +64,25 @@ def run(args: argparse.Namespace, *, started_at: float) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     configure_application(app)
     context = AppContext(runner=JobRunner())
+    log_file = install_file_log(redact=context.redactor)
     window = MainWindow(context)
     if args.startup_time:
         FirstPaintProbe(window, started_at, app)
     window.show()
-    if args.sandbox and not args.startup_time:
-        # After the first paint: starting the sandbox and connecting happen on a worker.
-        QTimer.singleShot(0, lambda: window.select_connection(SANDBOX))
+    if not args.startup_time:
+        # After the first paint: the keyring loads, the sandbox starts and the connection
+        # is checked on workers, never before the window is up.
+        QTimer.singleShot(0, lambda: start_session(window, context, args.sandbox))
     status = app.exec()
     context.shutdown()
+    remove_file_log(log_file)
     return status
+
+
+def start_session(window: MainWindow, context: AppContext, sandbox: bool) -> None:
+    context.runner.submit("keyring-warm-up", lambda job: context.secrets.warm_up())
+    last = context.settings.last_connection_key
+    if sandbox:
+        window.select_connection(SANDBOX)
+    elif last:
+        window.select_connection(last)  # gone since last time: nothing is selected

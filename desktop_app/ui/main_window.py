@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -29,7 +29,10 @@ from desktop_app.api.models import (
     StoreConnection,
 )
 from desktop_app.app_context import AppContext, ConnectionEntry, describe_error
+from desktop_app.ui.activity_log import ActivityLogDock, ActivityLogHandler, open_log_folder
+from desktop_app.ui.clipboard_guard import ClipboardGuard, copied_message
 from desktop_app.ui.connection_bar import ConnectionBar
+from desktop_app.ui.connections_dialog import ConnectionsDialog
 from desktop_app.ui.form_fields import named
 from desktop_app.ui.login_form import LoginForm, LoginRequest
 from desktop_app.ui.password_login_form import (
@@ -38,6 +41,7 @@ from desktop_app.ui.password_login_form import (
     ResetPasswordRequest,
 )
 from desktop_app.ui.token_table_panel import TokenTablePanel
+from desktop_app.ui.token_tools import CurrentLogin, TokenTools
 from desktop_app.worker import JobContext
 
 if TYPE_CHECKING:  # annotations only: the window never loads the network stack itself
@@ -46,6 +50,7 @@ if TYPE_CHECKING:  # annotations only: the window never loads the network stack 
 log = logging.getLogger("desktop_app.ui")
 
 CONNECT_CHANNEL = "connect"
+CONNECTION_TEST_CHANNEL = "connection-test"
 LOGIN_CHANNEL = "login"
 USER_SEARCH_CHANNEL = "user-search"
 USER_LOGINS_CHANNEL = "user-logins"
@@ -72,6 +77,7 @@ class MainWindow(QMainWindow):
         self._entry: ConnectionEntry | None = None
         self.stopped_cleanly: bool | None = None  # set on close: did every job end in time?
         self._before_login: tuple[tuple[AccountToken, ...], str] = ((), "")
+        self._base_url = ""
         self._streaming = False
         self._store: StoreConnection | None = None
 
@@ -110,6 +116,20 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.connection_bar)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+        self.clipboard_guard = ClipboardGuard(
+            self, seconds=context.settings.clipboard_clear_seconds
+        )
+        self.activity_handler = ActivityLogHandler(context.redactor)
+        self.activity_handler.install()
+        self.activity_dock = ActivityLogDock(self)
+        self.activity_dock.attach(self.activity_handler)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
+        self.activity_dock.hide()
+        self.token_tools = TokenTools(
+            self, context, self.token_panel, self.clipboard_guard, self._current_login
+        )
+        self.connections_dialog: ConnectionsDialog | None = None
+        self._login: ShopperLogin | None = None
         self._build_menus()
         self.statusBar().showMessage("Ready")
 
@@ -123,20 +143,51 @@ class MainWindow(QMainWindow):
         self.password_login_form.log_in_as_requested.connect(self.log_in_as)
         self.password_login_form.cancel_requested.connect(self.cancel_password_login)
         self.token_panel.token_copied.connect(
-            lambda name: self.statusBar().showMessage(f"Copied the token for {name}", 5000)
+            lambda name: self.clipboard_guard.protect_current(f"the token for {name}")
+        )
+        self.clipboard_guard.copied.connect(
+            lambda what, seconds: self.statusBar().showMessage(copied_message(what, seconds), 8000)
+        )
+        self.clipboard_guard.cleared.connect(
+            lambda: self.statusBar().showMessage("Clipboard cleared", 5000)
         )
         self.connection_bar.set_entries(context.connections())
         self.login_form.set_disconnected("Choose a store connection first")
+        self._restore_layout()
 
     def sizeHint(self) -> QSize:
         return QSize(1200, 640)
 
     def _build_menus(self) -> None:
+        """Every action has a menu entry and most a shortcut: nothing needs the mouse."""
         file_menu = self.menuBar().addMenu("&File")
+        connections = file_menu.addAction("&Connections…")
+        connections.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        connections.triggered.connect(self.open_connections)
+        file_menu.addAction(self.token_tools.export_action)
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+
+        view_menu = self.menuBar().addMenu("&View")
+        for key, widget in (("Ctrl+1", self.login_form), ("Ctrl+2", self.password_login_form)):
+            action = view_menu.addAction(self.form_tabs.tabText(self.form_tabs.indexOf(widget)))
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _=False, w=widget: self.form_tabs.setCurrentWidget(w))
+        find = view_menu.addAction("&Filter accounts")
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: self.token_panel.filter_edit.setFocus())
+        view_menu.addAction(self.token_tools.details_action)
+        view_menu.addSeparator()
+        log_action: QAction = self.activity_dock.toggleViewAction()
+        log_action.setText("&Activity log")
+        log_action.setShortcut(QKeySequence("Ctrl+L"))
+        view_menu.addAction(log_action)
+
         help_menu = self.menuBar().addMenu("&Help")
+        logs = help_menu.addAction("Open &log folder")
+        logs.triggered.connect(lambda: open_log_folder())
         about = help_menu.addAction(f"&About {APP_NAME}")
         about.triggered.connect(self._show_about)
 
@@ -156,16 +207,17 @@ class MainWindow(QMainWindow):
     def connect_to(self, entry: ConnectionEntry) -> None:
         """Check the connection and load its realm and profiles, off the GUI thread."""
         self._entry = entry
+        self.context.settings.last_connection_key = entry.key
         self._store = None
         self.login_form.set_disconnected("Connecting…")
         self.password_login_form.set_disconnected()
         self.connection_bar.set_status(f"Connecting to {entry.label}…", "busy")
         context = self.context
 
-        def connect(job: JobContext) -> StoreConnection:
+        def connect(job: JobContext) -> tuple[StoreConnection, str]:
             client = context.client_for(entry)
             job.on_cancel(client.abort_in_flight)
-            return client.connect()
+            return client.connect(), client.config.base_url
 
         context.runner.submit(
             CONNECT_CHANNEL,
@@ -174,8 +226,12 @@ class MainWindow(QMainWindow):
             on_failure=self._on_connect_failed,
         )
 
-    def _on_connected(self, store: StoreConnection) -> None:
+    def _on_connected(self, result: tuple[StoreConnection, str]) -> None:
+        store, self._base_url = result
         self._store = store
+        notice = self.context.secrets.notice
+        if notice and self._entry is not None and self._entry.kind == "saved":
+            self.statusBar().showMessage(notice, 15000)
         self.login_form.set_profiles(store.password_profiles)
         self.password_login_form.set_profiles(store.password_profiles)
         count = len(store.password_profiles)
@@ -252,6 +308,7 @@ class MainWindow(QMainWindow):
 
     def _on_logged_in(self, login: ShopperLogin) -> None:
         self.login_form.set_busy(False)  # usable again before anyone hears the outcome
+        self._login = login
         self.token_panel.set_tokens(login.tokens)
         when = login.logged_in_at.astimezone().strftime("%H:%M:%S")
         if login.has_no_accounts:
@@ -406,11 +463,102 @@ class MainWindow(QMainWindow):
         self.login_form.fill(password_profile_id, username, password)
         self.login_form.submit()
 
+    def _current_login(self) -> CurrentLogin:
+        login = self._login
+        return CurrentLogin(
+            entry=self._entry,
+            base_url=self._base_url,
+            member_id=login.account_member_id if login else None,
+            username=login.username if login else "",
+        )
+
+    # -- connections dialog ---------------------------------------------------------------
+
+    def open_connections(self) -> None:
+        entry = self._entry
+        selected = entry.saved.id if entry is not None and entry.saved is not None else None
+        dialog = ConnectionsDialog(
+            self.context.settings, self.context.secrets, self, select_id=selected
+        )
+        dialog.connections_changed.connect(self._reload_connections)
+        dialog.test_requested.connect(lambda config: self._test_connection(dialog, config))
+        dialog.finished.connect(
+            lambda _: self.context.runner.cancel_channel(CONNECTION_TEST_CHANNEL)
+        )
+        self.connections_dialog = dialog
+        dialog.open()
+
+    def _reload_connections(self) -> None:
+        current = self.connection_bar.current_entry()
+        self.connection_bar.set_entries(self.context.connections())
+        if current is not None:
+            index = self.connection_bar.combo.findData(current.key)
+            self.connection_bar.combo.setCurrentIndex(index)
+            if index < 0:  # the connection in use was removed
+                self._entry = self._store = None
+                self.login_form.set_disconnected("Choose a store connection")
+                self.password_login_form.set_disconnected()
+                self.connection_bar.set_status("Not connected", "error")
+
+    def _test_connection(self, dialog: ConnectionsDialog, config: Any) -> None:
+        context = self.context
+
+        def test(job: JobContext) -> StoreConnection:
+            client = context.make_client(config)
+            try:
+                job.on_cancel(client.abort_in_flight)
+                return client.connect()
+            finally:
+                client.close()
+
+        def passed(store: StoreConnection) -> None:
+            access = (
+                "admin access"
+                if store.grant_type == "client_credentials"
+                else "shopper access only"
+            )
+            count = len(store.password_profiles)
+            dialog.show_test_result(
+                True, f"Connected ({access}) · {count} password profile{'s' * (count != 1)}"
+            )
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, OperationCancelled):
+                dialog.show_test_result(False, describe_error(error))
+
+        context.runner.submit(CONNECTION_TEST_CHANNEL, test, on_success=passed, on_failure=failed)
+
+    # -- window state ---------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        settings = self.context.settings
+        if (geometry := settings.window_geometry) is not None:
+            self.restoreGeometry(geometry)
+        if (state := settings.window_state) is not None:
+            self.restoreState(state)
+        if (splitter := settings.splitter_state) is not None:
+            self.splitter.restoreState(splitter)
+        if (header := settings.table_header_state) is not None:
+            self.token_panel.view.horizontalHeader().restoreState(header)
+
+    def _save_layout(self) -> None:
+        settings = self.context.settings
+        settings.window_geometry = self.saveGeometry()
+        settings.window_state = self.saveState()
+        settings.splitter_state = self.splitter.saveState()
+        settings.table_header_state = self.token_panel.view.horizontalHeader().saveState()
+        problem = settings.sync()
+        if problem:
+            log.warning("settings were not saved: %s", problem)
+
     # -- shutdown -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Bounded: in-flight requests are interrupted, never waited out."""
         if self.context.runner.busy:
             self.statusBar().showMessage("Stopping running requests…")
+        self._save_layout()
         self.stopped_cleanly = self.context.shutdown()
+        self.activity_handler.uninstall()
+        self.clipboard_guard.clear_now()
         event.accept()

@@ -1,0 +1,402 @@
+"""The activity log: every request the app made, in a dock and in a rotating file.
+
+``ActivityLogHandler`` is a ``logging.Handler`` on the ``desktop_app.api`` logger. Records arrive
+on whichever worker thread sent the request; the handler turns each into a masked
+:class:`~desktop_app.activity.ActivityEntry` there and emits it through a Qt signal, which Qt
+queues to the GUI thread. The dock collects what arrives and adds it to its model in batches
+(one ``beginInsertRows`` per batch, at most every ``FLUSH_INTERVAL_MS``), keeping the last
+``MAX_ROWS`` rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from enum import IntEnum
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.activity import ActivityEntry, MaskingFormatter, entry_from_record
+from desktop_app.api.redaction import Redactor
+from desktop_app.ui.form_fields import named
+
+__all__ = [
+    "LOG_FILE_NAME",
+    "MAX_ROWS",
+    "ActivityColumn",
+    "ActivityLogDock",
+    "ActivityLogHandler",
+    "ActivityTableModel",
+    "install_file_log",
+    "log_directory",
+    "open_log_folder",
+    "remove_file_log",
+]
+
+API_LOGGER = "desktop_app.api"
+APP_LOGGER = "desktop_app"
+LOG_FILE_NAME = "shopper-login-desk.log"
+LOG_FILE_MAX_BYTES = 1_000_000
+LOG_FILE_BACKUPS = 5
+MAX_ROWS = 5_000
+FLUSH_INTERVAL_MS = 100
+
+_AnyIndex = QModelIndex | QPersistentModelIndex
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+
+
+def _enable_info(logger: logging.Logger) -> int:
+    """Let INFO records through ``logger``; returns the level to restore later."""
+    previous = logger.level
+    if not logger.isEnabledFor(logging.INFO):
+        logger.setLevel(logging.INFO)
+    return previous
+
+
+# --------------------------------------------------------------------------- the handler
+
+
+class _Bridge(QObject):
+    """Lives on the GUI thread; emitting from a worker queues the call to the GUI thread."""
+
+    entry_logged = Signal(object)  # ActivityEntry
+
+
+class ActivityLogHandler(logging.Handler):
+    """Turns log records into masked activity entries and signals them to the GUI thread.
+
+    Create it on the GUI thread. ``redactor`` masks known values (add the client secret with
+    ``handler.redactor.add(...)``) on top of the secret shapes it always masks.
+    """
+
+    def __init__(self, redactor: Redactor | None = None, level: int = logging.INFO) -> None:
+        super().__init__(level)
+        self.redactor = redactor if redactor is not None else Redactor()
+        self._bridge = _Bridge()
+        self._installed: list[tuple[logging.Logger, int]] = []
+
+    @property
+    def entry_logged(self) -> Any:
+        """``Signal(object)``: one :class:`ActivityEntry`, delivered on the GUI thread."""
+        return self._bridge.entry_logged
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            entry = entry_from_record(record, self.redactor)
+            self._bridge.entry_logged.emit(entry)
+        except RuntimeError:
+            pass  # the bridge was deleted at shutdown: nobody is left to show the row
+        except Exception:
+            self.handleError(record)
+
+    def install(self, logger_name: str = API_LOGGER) -> None:
+        """Start receiving ``logger_name``'s records (INFO and up)."""
+        logger = logging.getLogger(logger_name)
+        if self in logger.handlers:
+            return
+        self._installed.append((logger, _enable_info(logger)))
+        logger.addHandler(self)
+
+    def uninstall(self) -> None:
+        """Stop receiving records and restore the loggers' levels."""
+        for logger, level in reversed(self._installed):
+            logger.removeHandler(self)
+            logger.setLevel(level)
+        self._installed.clear()
+
+
+# ----------------------------------------------------------------------------- the model
+
+
+class ActivityColumn(IntEnum):
+    TIME = 0
+    METHOD = 1
+    PATH = 2
+    STATUS = 3
+    ELAPSED = 4
+    REQUEST_ID = 5
+    OUTCOME = 6
+
+    @property
+    def title(self) -> str:
+        return _TITLES[self]
+
+
+_TITLES: dict[ActivityColumn, str] = {
+    ActivityColumn.TIME: "Time",
+    ActivityColumn.METHOD: "Method",
+    ActivityColumn.PATH: "Path",
+    ActivityColumn.STATUS: "Status",
+    ActivityColumn.ELAPSED: "Elapsed ms",
+    ActivityColumn.REQUEST_ID: "Request ID",
+    ActivityColumn.OUTCOME: "Outcome",
+}
+_COLUMN_COUNT = len(ActivityColumn)
+_FAILED_COLOR = QColor(0xD6, 0x45, 0x45)  # the token table's "expired" red
+
+
+class ActivityTableModel(QAbstractTableModel):
+    """The last ``max_rows`` activity entries, oldest first."""
+
+    def __init__(self, parent: QObject | None = None, max_rows: int = MAX_ROWS) -> None:
+        super().__init__(parent)
+        if max_rows < 1:
+            raise ValueError("max_rows must be at least 1")
+        self.max_rows = max_rows
+        self._entries: list[ActivityEntry] = []
+
+    def add_entries(self, entries: Sequence[ActivityEntry]) -> None:
+        """Append a batch: at most one ``removeRows`` (oldest) and one ``insertRows``."""
+        batch = list(entries)[-self.max_rows :]
+        if not batch:
+            return
+        overflow = len(self._entries) + len(batch) - self.max_rows
+        if overflow > 0:
+            self.beginRemoveRows(QModelIndex(), 0, overflow - 1)
+            del self._entries[:overflow]
+            self.endRemoveRows()
+        first = len(self._entries)
+        self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)
+        self._entries.extend(batch)
+        self.endInsertRows()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._entries.clear()
+        self.endResetModel()
+
+    def entries(self) -> tuple[ActivityEntry, ...]:
+        return tuple(self._entries)
+
+    def entry_at(self, row: int) -> ActivityEntry:
+        return self._entries[row]
+
+    def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else _COLUMN_COUNT
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if role != _DISPLAY or orientation != Qt.Orientation.Horizontal:
+            return None
+        return _TITLES[ActivityColumn(section)] if 0 <= section < _COLUMN_COUNT else None
+
+    def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        entry = self._entries[index.row()]
+        column = index.column()
+        if role == _DISPLAY:
+            return _display(entry, column)
+        if role == _TOOLTIP:
+            return entry.message
+        if role == _FOREGROUND:
+            return _FAILED_COLOR if entry.failed else None
+        if role == _ALIGNMENT and column in (ActivityColumn.STATUS, ActivityColumn.ELAPSED):
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+
+def _display(entry: ActivityEntry, column: int) -> str | None:
+    if column == ActivityColumn.TIME:
+        return entry.time.strftime("%H:%M:%S")
+    if column == ActivityColumn.METHOD:
+        return entry.method
+    if column == ActivityColumn.PATH:
+        return entry.path
+    if column == ActivityColumn.STATUS:
+        return "" if entry.status is None else str(entry.status)
+    if column == ActivityColumn.ELAPSED:
+        return "" if entry.elapsed_ms is None else f"{entry.elapsed_ms:.0f}"
+    if column == ActivityColumn.REQUEST_ID:
+        return entry.request_id or ""
+    if column == ActivityColumn.OUTCOME:
+        return entry.outcome
+    return None
+
+
+# ------------------------------------------------------------------------------ the dock
+
+
+class ActivityLogDock(QDockWidget):
+    """A dock with the activity table; feed it with :meth:`attach` or :meth:`add_entry`."""
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        max_rows: int = MAX_ROWS,
+        flush_interval_ms: int = FLUSH_INTERVAL_MS,
+    ) -> None:
+        super().__init__("Activity", parent)
+        self.setObjectName("activityLog")
+        self.setAllowedAreas(
+            Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.model = ActivityTableModel(self, max_rows)
+        self._pending: list[ActivityEntry] = []
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(flush_interval_ms)
+        self._flush_timer.timeout.connect(self.flush)
+
+        self.view = named(QTableView(), "activityTable")
+        self.view.setAccessibleName("Requests made by the app")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(ActivityColumn.PATH, QHeaderView.ResizeMode.Stretch)
+        metrics = self.view.fontMetrics()
+        for column, sample in (
+            (ActivityColumn.TIME, "00:00:00"),
+            (ActivityColumn.METHOD, "DELETE"),
+            (ActivityColumn.STATUS, "Status"),
+            (ActivityColumn.ELAPSED, "Elapsed ms"),
+            (ActivityColumn.REQUEST_ID, "0000000000000000"),
+            (ActivityColumn.OUTCOME, "Rejected as invalid"),
+        ):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
+
+        self.clear_button = named(QPushButton("Clear"), "activityClearButton")
+        self.clear_button.setToolTip("Empty this list (the log file is kept)")
+        self.clear_button.clicked.connect(self.clear)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.view, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        layout.addLayout(buttons)
+        self.setWidget(body)
+
+    def attach(self, handler: ActivityLogHandler) -> None:
+        """Show what ``handler`` receives (queued to this, the GUI, thread)."""
+        handler.entry_logged.connect(self.add_entry)
+
+    def add_entry(self, entry: object) -> None:
+        """Queue one entry; the batch reaches the table on the next flush."""
+        if isinstance(entry, ActivityEntry):
+            self._pending.append(entry)
+            if len(self._pending) > 2 * self.model.max_rows:  # only the newest can be shown
+                del self._pending[: -self.model.max_rows]
+            if not self._flush_timer.isActive():
+                self._flush_timer.start()
+
+    def flush(self) -> None:
+        """Add everything queued in one batch and keep the newest row in view if it was."""
+        self._flush_timer.stop()
+        if not self._pending:
+            return
+        batch, self._pending = self._pending, []
+        scrollbar = self.view.verticalScrollBar()
+        following = scrollbar.value() >= scrollbar.maximum()
+        self.model.add_entries(batch)
+        if following:
+            self.view.scrollToBottom()
+
+    def clear(self) -> None:
+        self._pending.clear()
+        self.model.clear()
+
+
+# -------------------------------------------------------------------------- the log file
+
+
+class _ActivityFileHandler(RotatingFileHandler):
+    """Marks the handlers :func:`install_file_log` added, so it can find them again."""
+
+    restore_level: int = logging.NOTSET
+
+
+def log_directory() -> Path:
+    """``<AppLocalDataLocation>/logs``: where the rotating log file lives."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    return Path(base) / "logs"
+
+
+def install_file_log(
+    directory: Path | str | None = None,
+    *,
+    redact: Callable[[str], str] | None = None,
+    logger_name: str = APP_LOGGER,
+) -> Path:
+    """Write ``logger_name``'s masked lines to ``<directory>/shopper-login-desk.log``.
+
+    1 MB per file, 5 old files kept. Calling it again for the same file adds nothing.
+    """
+    folder = Path(directory) if directory is not None else log_directory()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = (folder / LOG_FILE_NAME).resolve()
+    logger = logging.getLogger(logger_name)
+    for existing in logger.handlers:
+        if isinstance(existing, _ActivityFileHandler) and Path(existing.baseFilename) == path:
+            return path
+    handler = _ActivityFileHandler(
+        path, maxBytes=LOG_FILE_MAX_BYTES, backupCount=LOG_FILE_BACKUPS, encoding="utf-8"
+    )
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(MaskingFormatter(redact))
+    handler.restore_level = _enable_info(logger)
+    logger.addHandler(handler)
+    return path
+
+
+def remove_file_log(path: Path | str, *, logger_name: str = APP_LOGGER) -> bool:
+    """Stop writing to ``path`` (closing it); ``False`` if it was not being written."""
+    wanted = Path(path).resolve()
+    logger = logging.getLogger(logger_name)
+    for existing in list(logger.handlers):
+        if isinstance(existing, _ActivityFileHandler) and Path(existing.baseFilename) == wanted:
+            logger.removeHandler(existing)
+            existing.close()
+            logger.setLevel(existing.restore_level)
+            return True
+    return False
+
+
+def open_log_folder(directory: Path | str | None = None) -> bool:
+    """Open the log folder in the file manager (Help ▸ Open log folder)."""
+    folder = Path(directory) if directory is not None else log_directory()
+    folder.mkdir(parents=True, exist_ok=True)
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
