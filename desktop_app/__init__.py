@@ -1,12 +1,9 @@
 """Shopper Login Desk: log in as an Elastic Path Commerce shopper and manage password logins."""
 
-from importlib import metadata
+from desktop_app._version import __version__
 
 APP_NAME = "Shopper Login Desk"
 ORGANIZATION = "Shopper Login Desk"
 DIST_NAME = "shopper-login-desk"
 
-try:
-    __version__ = metadata.version(DIST_NAME)
-except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+__all__ = ["APP_NAME", "DIST_NAME", "ORGANIZATION", "__version__"]

@@ -67,3 +67,10 @@ def test_the_window_paints_before_requests_or_keyring_are_imported() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "heavy: []" in result.stdout
+
+
+def test_the_version_has_one_source() -> None:
+    """pyproject reads desktop_app._version, so the installed metadata can never disagree."""
+    from importlib.metadata import version
+
+    assert version("shopper-login-desk") == __version__

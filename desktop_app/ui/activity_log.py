@@ -365,6 +365,7 @@ def install_file_log(
 
     1 MB per file, 5 old files kept. Calling it again for the same file adds nothing.
     """
+
     folder = Path(directory) if directory is not None else log_directory()
     folder.mkdir(parents=True, exist_ok=True)
     path = (folder / LOG_FILE_NAME).resolve()

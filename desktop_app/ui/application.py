@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
@@ -64,25 +65,29 @@ def run(args: argparse.Namespace, *, started_at: float) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     configure_application(app)
     context = AppContext(runner=JobRunner())
-    log_file = install_file_log(redact=context.redactor)
     window = MainWindow(context)
     if args.startup_time:
         FirstPaintProbe(window, started_at, app)
     window.show()
+    log_files: list[Path] = []
     if not args.startup_time:
-        # After the first paint: the keyring loads, the sandbox starts and the connection
-        # is checked on workers, never before the window is up.
-        QTimer.singleShot(0, lambda: start_session(window, context, args.sandbox))
+        # After the first paint: the log file opens, the keyring loads, the sandbox starts
+        # and the connection is checked on workers, never before the window is up.
+        QTimer.singleShot(0, lambda: log_files.append(start_session(window, context, args.sandbox)))
     status = app.exec()
     context.shutdown()
-    remove_file_log(log_file)
+    for path in log_files:
+        remove_file_log(path)
     return status
 
 
-def start_session(window: MainWindow, context: AppContext, sandbox: bool) -> None:
+def start_session(window: MainWindow, context: AppContext, sandbox: bool) -> Path:
+    """Returns the log file it opened, for the caller to close at exit."""
+    log_file = install_file_log(redact=context.redactor)
     context.runner.submit("keyring-warm-up", lambda job: context.secrets.warm_up())
     last = context.settings.last_connection_key
     if sandbox:
         window.select_connection(SANDBOX)
     elif last:
         window.select_connection(last)  # gone since last time: nothing is selected
+    return log_file

@@ -32,7 +32,6 @@ from desktop_app.app_context import AppContext, ConnectionEntry, describe_error
 from desktop_app.ui.activity_log import ActivityLogDock, ActivityLogHandler, open_log_folder
 from desktop_app.ui.clipboard_guard import ClipboardGuard, copied_message
 from desktop_app.ui.connection_bar import ConnectionBar
-from desktop_app.ui.connections_dialog import ConnectionsDialog
 from desktop_app.ui.form_fields import named
 from desktop_app.ui.login_form import LoginForm, LoginRequest
 from desktop_app.ui.password_login_form import (
@@ -46,6 +45,7 @@ from desktop_app.worker import JobContext
 
 if TYPE_CHECKING:  # annotations only: the window never loads the network stack itself
     from desktop_app.api.client import CommerceClient
+    from desktop_app.ui.connections_dialog import ConnectionsDialog
 
 log = logging.getLogger("desktop_app.ui")
 
@@ -475,6 +475,8 @@ class MainWindow(QMainWindow):
     # -- connections dialog ---------------------------------------------------------------
 
     def open_connections(self) -> None:
+        from desktop_app.ui.connections_dialog import ConnectionsDialog  # on first use
+
         entry = self._entry
         selected = entry.saved.id if entry is not None and entry.saved is not None else None
         dialog = ConnectionsDialog(

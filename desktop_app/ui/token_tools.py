@@ -1,7 +1,8 @@
 """What an agent can do with the tokens on screen: details, verify, export.
 
 Kept out of the main window so the window only assembles; this object owns the token
-dialogs, their worker jobs and the menu actions that open them.
+dialogs, their worker jobs and the menu actions that open them. The dialogs' modules load
+when first opened, not before the window's first paint.
 """
 
 from __future__ import annotations
@@ -20,13 +21,12 @@ from desktop_app.api.errors import OperationCancelled
 from desktop_app.api.models import AccountToken, VerifiedMember
 from desktop_app.app_context import AppContext, ConnectionEntry
 from desktop_app.ui.clipboard_guard import ClipboardGuard
-from desktop_app.ui.token_details_dialog import TokenDetailsDialog
-from desktop_app.ui.token_export import ExportDialog
 from desktop_app.ui.token_table_panel import TokenTablePanel
 from desktop_app.worker import JobContext
 
 if TYPE_CHECKING:
     from desktop_app.api.client import CommerceClient
+    from desktop_app.ui.token_details_dialog import TokenDetailsDialog
 
 VERIFY_CHANNEL = "verify-token"
 
@@ -83,6 +83,8 @@ class TokenTools(QObject):
         if token is None:
             self._window.statusBar().showMessage("Select an account first", 5000)
             return
+        from desktop_app.ui.token_details_dialog import TokenDetailsDialog  # on first use
+
         current = self._current()
         if self.dialog is not None:
             self.dialog.close()
@@ -118,6 +120,8 @@ class TokenTools(QObject):
         tokens = self._panel.model.tokens()
         if not tokens:
             return
+        from desktop_app.ui.token_export import ExportDialog  # on first use
+
         username = self._current().username
         folder = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation

@@ -57,7 +57,6 @@ def test_every_shipped_resource_is_in_the_datas_at_resources() -> None:
 
 
 def test_metadata_and_run_time_discovery_are_bundled() -> None:
-    assert 'copy_metadata("shopper-login-desk")' in SPEC_TEXT  # desktop_app.__version__
     assert 'copy_metadata("keyring")' in SPEC_TEXT  # keyring's backend entry points
     assert 'collect_submodules("keyring.backends")' in SPEC_TEXT
     assert 'collect_data_files("certifi")' in SPEC_TEXT  # requests' CA bundle
