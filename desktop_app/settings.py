@@ -14,6 +14,8 @@ import logging
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -124,11 +126,58 @@ def open_qsettings() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APP_NAME)
 
 
+def _unreadable_reason(path: Path) -> str | None:
+    """Qt's INI reader accepts almost anything, so damage is looked for here."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return f"it could not be read ({error.strerror or error})"
+    if b"\x00" in raw:
+        return "it contains binary data"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "it is not text"
+    return None
+
+
+def set_aside_if_unreadable(qsettings: QSettings) -> str | None:
+    """Move a damaged settings file out of the way so the app starts with defaults.
+
+    Returns the message for the window, or None when the file was fine."""
+    path = Path(qsettings.fileName())
+    reason = _unreadable_reason(path)
+    if reason is None and qsettings.status() == QSettings.Status.NoError:
+        return None
+    reason = reason or f"Qt reported {qsettings.status().name}"
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.unreadable-{stamp}")
+    try:
+        path.replace(aside)
+    except OSError as error:
+        log.error("the settings file %s is damaged and could not be moved: %s", path, error)
+        return (
+            f"The settings file {path} is damaged ({reason}) and could not be set aside; "
+            "settings will not be saved this session."
+        )
+    log.warning("the settings file %s was damaged (%s); set aside as %s", path, reason, aside)
+    return (
+        f"The settings file was damaged ({reason}), so it was set aside as {aside.name} and "
+        "the app started with default settings. Saved connections may need to be added again."
+    )
+
+
 class AppSettings:
     """The app's settings; pass a ``QSettings`` (tests use an ini file in a temp folder)."""
 
     def __init__(self, qsettings: QSettings | None = None) -> None:
         self.qsettings = qsettings if qsettings is not None else open_qsettings()
+        # Why the settings file had to be set aside at start, for the window to say.
+        self.problem = set_aside_if_unreadable(self.qsettings)
+        if self.problem is not None:
+            self.qsettings = QSettings(self.qsettings.fileName(), QSettings.Format.IniFormat)
         if self.qsettings.status() != QSettings.Status.NoError:
             log.warning(
                 "the settings file %s could not be read completely (%s); unreadable values "

@@ -219,3 +219,27 @@ def test_the_default_constructor_uses_the_app_names() -> None:
 
     assert settings.qsettings.organizationName() == ORGANIZATION
     assert settings.qsettings.applicationName() == APP_NAME
+
+
+def test_a_damaged_settings_file_is_set_aside_and_the_app_starts_clean() -> None:
+    from desktop_app.settings import open_qsettings
+
+    path = Path(open_qsettings().fileName())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x00\xff\xfe[General]\nconnections=\x01garbage\n")
+    settings = AppSettings()
+    assert settings.problem is not None
+    assert settings.problem.startswith("The settings file was damaged (it contains binary data)")
+    assert settings.connections() == []
+    aside = list(path.parent.glob(path.name + ".unreadable-*"))
+    assert len(aside) == 1
+    assert aside[0].read_bytes().startswith(b"\x00")
+    settings.last_connection_key = "sandbox"
+    assert settings.sync() is None
+    assert AppSettings().problem is None  # the fresh file reads fine next time
+    for leftover in aside:
+        leftover.unlink()
+
+
+def test_a_healthy_settings_file_is_left_alone() -> None:
+    assert AppSettings().problem is None

@@ -10,12 +10,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_NAME, ORGANIZATION, __version__
 from desktop_app.app_context import SANDBOX, AppContext
 from desktop_app.resource_paths import resource_path
-from desktop_app.ui.activity_log import install_file_log, remove_file_log
+from desktop_app.ui.activity_log import install_file_log, log_directory, remove_file_log
+from desktop_app.ui.crash_handler import CrashHandler
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.worker import JobRunner
 
@@ -66,6 +67,8 @@ def run(args: argparse.Namespace, *, started_at: float) -> int:
     configure_application(app)
     context = AppContext(runner=JobRunner())
     window = MainWindow(context)
+    crash_handler = CrashHandler(context.redactor, log_directory(), lambda: window)
+    crash_handler.install()
     if args.startup_time:
         FirstPaintProbe(window, started_at, app)
     window.show()
@@ -75,6 +78,7 @@ def run(args: argparse.Namespace, *, started_at: float) -> int:
         # and the connection is checked on workers, never before the window is up.
         QTimer.singleShot(0, lambda: log_files.append(start_session(window, context, args.sandbox)))
     status = app.exec()
+    crash_handler.uninstall()
     context.shutdown()
     for path in log_files:
         remove_file_log(path)
@@ -84,6 +88,12 @@ def run(args: argparse.Namespace, *, started_at: float) -> int:
 def start_session(window: MainWindow, context: AppContext, sandbox: bool) -> Path:
     """Returns the log file it opened, for the caller to close at exit."""
     log_file = install_file_log(redact=context.redactor)
+    if context.settings.problem:
+        notice = QMessageBox(
+            QMessageBox.Icon.Warning, "Settings set aside", context.settings.problem, parent=window
+        )
+        notice.setObjectName("settingsProblemMessage")
+        notice.open()
     context.runner.submit("keyring-warm-up", lambda job: context.secrets.warm_up())
     last = context.settings.last_connection_key
     if sandbox:

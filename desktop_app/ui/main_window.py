@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
         self.connections_dialog: ConnectionsDialog | None = None
         self._login: ShopperLogin | None = None
         self._build_menus()
-        self.statusBar().showMessage("Ready")
+        self.statusBar().showMessage(context.settings.problem or "Ready")
 
         self.connection_bar.connection_chosen.connect(self.connect_to)
         self.login_form.submitted.connect(self._start_login)
