@@ -2,15 +2,19 @@
 
 Run under a real X server so the picture is what users get, e.g.:
     xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python docs/take_screenshots.py
+Add ``--dark`` for the dark colour scheme (pictures go to docs/images/dark/).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app.app_context import SANDBOX, AppContext
 from desktop_app.ui.application import configure_application
@@ -42,8 +46,53 @@ def shoot(window: MainWindow, name: str) -> None:
     print(f"wrote {path}")
 
 
+def shoot_widget(widget: QWidget, name: str) -> None:
+    settle()
+    picture = widget.screen().grabWindow(0).copy(widget.frameGeometry())
+    path = OUT / name
+    picture.save(str(path))
+    print(f"wrote {path}")
+
+
+def dark_palette() -> QPalette:
+    """What a desktop's dark theme hands Qt; bare X11 under Xvfb has no theme to ask."""
+    palette = QPalette()
+    colors = {
+        QPalette.ColorRole.Window: "#2b2b2b",
+        QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1e1e1e",
+        QPalette.ColorRole.AlternateBase: "#262626",
+        QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.Button: "#353535",
+        QPalette.ColorRole.ButtonText: "#e6e6e6",
+        QPalette.ColorRole.Highlight: "#2f6fde",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.PlaceholderText: "#9a9a9a",
+        QPalette.ColorRole.ToolTipBase: "#353535",
+        QPalette.ColorRole.ToolTipText: "#e6e6e6",
+    }
+    for role, color in colors.items():
+        palette.setColor(role, QColor(color))
+    for role in (
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
+    return palette
+
+
 def main() -> int:
+    # A throw-away home: the pictures never depend on, or change, anyone's settings.
+    home = tempfile.mkdtemp(prefix="screenshots-")
+    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        os.environ[variable] = home
     app = QApplication(sys.argv[:1])
+    if "--dark" in sys.argv:
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+        OUT.joinpath("dark").mkdir(exist_ok=True)
+        globals()["OUT"] = OUT / "dark"
     configure_application(app)
     context = AppContext(runner=JobRunner(), environ={})
     window = MainWindow(context)
@@ -81,6 +130,30 @@ def main() -> int:
     wait_for(window.password_login_saved)
     wait_for(window.logins_listed, 2_000)
     shoot(window, "password-login.png")
+
+    window.form_tabs.setCurrentWidget(window.login_form)
+    window.activity_dock.show()
+    window.token_panel.view.selectRow(0)
+    window.token_tools.details_action.trigger()
+    dialog = window.token_tools.dialog
+    dialog.verify_button.click()
+    settle(800)
+    dialog.move(window.x() + 160, window.y() + 60)
+    shoot_widget(dialog, "token-details.png")
+    dialog.close()
+    shoot(window, "activity-log.png")
+
+    window.open_connections()
+    connections = window.connections_dialog
+    connections.start_new()
+    connections.name_edit.setText("EU store (production)")
+    connections.client_id_edit.setText("a1b2c3d4e5")
+    connections.secret_edit.setText("not-a-real-secret")
+    settle()
+    shoot_widget(connections, "connections.png")
+    connections.secret_edit.clear()
+    connections.name_edit.clear()
+    connections.done(0)
     window.close()
     return 0
 

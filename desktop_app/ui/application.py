@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_NAME, ORGANIZATION, __version__
@@ -55,7 +55,21 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("shopper-login-desk")
     app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
-    app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
+    apply_stylesheet(app)
+    # Follow the desktop when it switches between light and dark while the app runs.
+    app.styleHints().colorSchemeChanged.connect(lambda _: apply_stylesheet(app))
+
+
+# (light, dark) pairs, each with at least 4.5:1 contrast on its usual window colour.
+MESSAGE_COLOURS = {"error": ("#c0281f", "#ff7a70"), "ok": ("#23773a", "#6fd38a")}
+
+
+def apply_stylesheet(app: QApplication) -> None:
+    dark = app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    sheet = resource_path("style.qss").read_text(encoding="utf-8")
+    for name, (light_colour, dark_colour) in MESSAGE_COLOURS.items():
+        sheet = sheet.replace(f"@{name}@", dark_colour if dark else light_colour)
+    app.setStyleSheet(sheet)
 
 
 def run(args: argparse.Namespace, *, started_at: float) -> int:

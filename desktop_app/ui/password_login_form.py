@@ -130,7 +130,6 @@ class PasswordLoginForm(QGroupBox):
         self.error_label = named(QLabel(), "profileErrorLabel")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet("color: #d0352c;")
 
         logins_box = QWidget()
         logins_column = QVBoxLayout(logins_box)
