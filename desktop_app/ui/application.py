@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
+import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QSocketNotifier, QTimer
 from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_NAME, ORGANIZATION, __version__
 from desktop_app.app_context import SANDBOX, AppContext
 from desktop_app.resource_paths import resource_path
-from desktop_app.ui.activity_log import install_file_log, log_directory, remove_file_log
-from desktop_app.ui.crash_handler import CrashHandler
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.worker import JobRunner
+
+if TYPE_CHECKING:
+    from desktop_app.ui.crash_handler import CrashHandler
 
 log = logging.getLogger("desktop_app")
 
@@ -80,27 +85,93 @@ def run(args: argparse.Namespace, *, started_at: float) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     configure_application(app)
     context = AppContext(runner=JobRunner())
-    window = MainWindow(context)
-    crash_handler = CrashHandler(context.redactor, log_directory(), lambda: window)
-    crash_handler.install()
+    window = MainWindow(context, defer_extras=True)
     if args.startup_time:
         FirstPaintProbe(window, started_at, app)
-    window.show()
-    log_files: list[Path] = []
+    session = Session(window, context)
     if not args.startup_time:
-        # After the first paint: the log file opens, the keyring loads, the sandbox starts
-        # and the connection is checked on workers, never before the window is up.
-        QTimer.singleShot(0, lambda: log_files.append(start_session(window, context, args.sandbox)))
+        # After the first paint and the window's second phase: the crash handler and the
+        # log file install, the keyring loads, the sandbox starts and the connection is
+        # checked on workers — never before the window is up.
+        window.extras_ready.connect(lambda: session.start(sandbox=args.sandbox))
+    window.show()
+    # SIGTERM (logout, `kill`, a service manager) closes the window as its close button does.
+    termination = TerminationWatcher(lambda: (window.close(), app.quit()))
     status = app.exec()
-    crash_handler.uninstall()
+    termination.uninstall()
+    session.end()
     context.shutdown()
-    for path in log_files:
-        remove_file_log(path)
     return status
+
+
+class TerminationWatcher(QObject):
+    """Turns SIGTERM into ``on_terminate`` on the GUI thread: layout saved, requests interrupted,
+    a normal exit — instead of the default of dying on the spot.
+
+    Qt's event loop runs no Python while it waits, so a Python signal handler alone would not
+    run until the next event. ``signal.set_wakeup_fd`` makes the signal write a byte to a
+    socket that a ``QSocketNotifier`` watches, which wakes the loop at once (no polling timer).
+    """
+
+    def __init__(self, on_terminate: Callable[[], object]) -> None:
+        super().__init__()
+        self._on_terminate = on_terminate
+        self._reader, self._writer = socket.socketpair()
+        self._reader.setblocking(False)
+        self._writer.setblocking(False)
+        self._previous_fd = signal.set_wakeup_fd(self._writer.fileno())
+        self._previous_handler = signal.signal(signal.SIGTERM, lambda *_: None)
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._woken)
+
+    def _woken(self) -> None:
+        try:
+            received = self._reader.recv(64)
+        except OSError:
+            return
+        if signal.SIGTERM in received:  # one byte per signal: its number
+            self._on_terminate()
+
+    def uninstall(self) -> None:
+        self._notifier.setEnabled(False)
+        signal.signal(signal.SIGTERM, self._previous_handler)
+        signal.set_wakeup_fd(self._previous_fd)
+        self._reader.close()
+        self._writer.close()
+
+
+class Session:
+    """What runs between the first paint and quitting: crash handler, log file, connection."""
+
+    def __init__(self, window: MainWindow, context: AppContext) -> None:
+        self.window = window
+        self.context = context
+        self.log_file: Path | None = None
+        self.crash_handler: CrashHandler | None = None
+
+    def start(self, *, sandbox: bool) -> None:
+        from desktop_app.ui.activity_log import log_directory
+        from desktop_app.ui.crash_handler import CrashHandler
+
+        self.crash_handler = CrashHandler(
+            self.context.redactor, log_directory(), lambda: self.window
+        )
+        self.crash_handler.install()
+        self.log_file = start_session(self.window, self.context, sandbox)
+
+    def end(self) -> None:
+        if self.crash_handler is not None:
+            self.crash_handler.uninstall()
+        if self.log_file is not None:
+            from desktop_app.ui.activity_log import remove_file_log
+
+            remove_file_log(self.log_file)
 
 
 def start_session(window: MainWindow, context: AppContext, sandbox: bool) -> Path:
     """Returns the log file it opened, for the caller to close at exit."""
+    from desktop_app.ui.activity_log import install_file_log
+
     log_file = install_file_log(redact=context.redactor)
     if context.settings.problem:
         notice = QMessageBox(

@@ -6,9 +6,10 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QGroupBox,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -29,23 +30,21 @@ from desktop_app.api.models import (
     StoreConnection,
 )
 from desktop_app.app_context import AppContext, ConnectionEntry, describe_error
-from desktop_app.ui.activity_log import ActivityLogDock, ActivityLogHandler, open_log_folder
 from desktop_app.ui.clipboard_guard import ClipboardGuard, copied_message
 from desktop_app.ui.connection_bar import ConnectionBar
 from desktop_app.ui.form_fields import named
 from desktop_app.ui.login_form import LoginForm, LoginRequest
-from desktop_app.ui.password_login_form import (
-    CreateLoginRequest,
-    PasswordLoginForm,
-    ResetPasswordRequest,
-)
 from desktop_app.ui.token_table_panel import TokenTablePanel
-from desktop_app.ui.token_tools import CurrentLogin, TokenTools
 from desktop_app.worker import JobContext
 
-if TYPE_CHECKING:  # annotations only: the window never loads the network stack itself
+if TYPE_CHECKING:  # annotations only: loaded at run time when first needed
     from desktop_app.api.client import CommerceClient
     from desktop_app.ui.connections_dialog import ConnectionsDialog
+    from desktop_app.ui.password_login_form import (
+        CreateLoginRequest,
+        ResetPasswordRequest,
+    )
+    from desktop_app.ui.token_tools import CurrentLogin
 
 log = logging.getLogger("desktop_app.ui")
 
@@ -55,6 +54,22 @@ LOGIN_CHANNEL = "login"
 USER_SEARCH_CHANNEL = "user-search"
 USER_LOGINS_CHANNEL = "user-logins"
 PASSWORD_LOGIN_CHANNEL = "password-login"  # create and reset: one at a time
+
+
+class _AfterFirstPaint(QObject):
+    """Runs ``then`` once, just after the watched widget's first paint has been handled."""
+
+    def __init__(self, watched: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(watched)
+        self._then: Callable[[], None] | None = then
+        watched.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._then is not None and event.type() == QEvent.Type.Paint:
+            then, self._then = self._then, None
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, then)
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -69,7 +84,15 @@ class MainWindow(QMainWindow):
     password_login_saved = Signal(object)  # PasswordLogin (created or reset)
     password_login_failed = Signal(object)  # ApiError
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    extras_ready = Signal()  # the second phase of construction is done (see __init__)
+
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, *, defer_extras: bool = False
+    ) -> None:
+        """Built in two phases. First what the agent looks at: connection bar, login form,
+        token table, menus. Then the password-login tab, activity log, token tools and their
+        imports — at once, or with ``defer_extras`` right after the first paint, so the window
+        appears sooner (Qt types cost time the first time Python touches them)."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
@@ -80,18 +103,14 @@ class MainWindow(QMainWindow):
         self._base_url = ""
         self._streaming = False
         self._store: StoreConnection | None = None
+        self._login: ShopperLogin | None = None
+        self.connections_dialog: ConnectionsDialog | None = None
+        self.has_extras = False
 
         self.connection_bar = ConnectionBar()
         self.login_form = LoginForm()
-        self.password_login_form = PasswordLoginForm()
         self.form_tabs = named(QTabWidget(), "formTabs")
-        for tab, title in (
-            (self.login_form, "&1 Log in as a shopper"),
-            (self.password_login_form, "&2 Give a password login"),
-        ):
-            tab.setTitle("")  # the tab already names the form
-            tab.setFlat(True)
-            self.form_tabs.addTab(tab, title)
+        self._add_form_tab(self.login_form, "&1 Log in as a shopper")
         self.token_panel = TokenTablePanel()
         self.summary_label = named(QLabel(), "loginSummaryLabel")
         self.summary_label.setWordWrap(True)
@@ -119,29 +138,12 @@ class MainWindow(QMainWindow):
         self.clipboard_guard = ClipboardGuard(
             self, seconds=context.settings.clipboard_clear_seconds
         )
-        self.activity_handler = ActivityLogHandler(context.redactor)
-        self.activity_handler.install()
-        self.activity_dock = ActivityLogDock(self)
-        self.activity_dock.attach(self.activity_handler)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
-        self.activity_dock.hide()
-        self.token_tools = TokenTools(
-            self, context, self.token_panel, self.clipboard_guard, self._current_login
-        )
-        self.connections_dialog: ConnectionsDialog | None = None
-        self._login: ShopperLogin | None = None
         self._build_menus()
         self.statusBar().showMessage(context.settings.problem or "Ready")
 
         self.connection_bar.connection_chosen.connect(self.connect_to)
         self.login_form.submitted.connect(self._start_login)
         self.login_form.cancel_requested.connect(self.cancel_login)
-        self.password_login_form.search_requested.connect(self._search_users)
-        self.password_login_form.logins_requested.connect(self._list_logins)
-        self.password_login_form.create_requested.connect(self._create_login)
-        self.password_login_form.reset_requested.connect(self._reset_password)
-        self.password_login_form.log_in_as_requested.connect(self.log_in_as)
-        self.password_login_form.cancel_requested.connect(self.cancel_password_login)
         self.token_panel.token_copied.connect(
             lambda name: self.clipboard_guard.protect_current(f"the token for {name}")
         )
@@ -154,42 +156,97 @@ class MainWindow(QMainWindow):
         self.connection_bar.set_entries(context.connections())
         self.login_form.set_disconnected("Choose a store connection first")
         self._restore_layout()
+        if defer_extras:
+            self._first_paint_watch = _AfterFirstPaint(self, self.build_extras)
+        else:
+            self.build_extras()
+
+    def _add_form_tab(self, form: QGroupBox, title: str) -> None:
+        form.setTitle("")  # the tab already names the form
+        form.setFlat(True)
+        self.form_tabs.addTab(form, title)
+
+    def build_extras(self) -> None:
+        """Second phase: everything the first glance does not need."""
+        if self.has_extras:
+            return
+        from desktop_app.ui.activity_log import ActivityLogDock, ActivityLogHandler
+        from desktop_app.ui.password_login_form import PasswordLoginForm
+        from desktop_app.ui.token_tools import TokenTools
+
+        self.password_login_form = PasswordLoginForm()
+        self._add_form_tab(self.password_login_form, "&2 Give a password login")
+        self.password_login_form.search_requested.connect(self._search_users)
+        self.password_login_form.logins_requested.connect(self._list_logins)
+        self.password_login_form.create_requested.connect(self._create_login)
+        self.password_login_form.reset_requested.connect(self._reset_password)
+        self.password_login_form.log_in_as_requested.connect(self.log_in_as)
+        self.password_login_form.cancel_requested.connect(self.cancel_password_login)
+        if self._store is not None:
+            self.password_login_form.set_profiles(self._store.password_profiles)
+
+        self.activity_handler = ActivityLogHandler(self.context.redactor)
+        self.activity_handler.install()
+        self.activity_dock = ActivityLogDock(self)
+        self.activity_dock.attach(self.activity_handler)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
+        self.activity_dock.hide()
+        self.token_tools = TokenTools(
+            self, self.context, self.token_panel, self.clipboard_guard, self._current_login
+        )
+        self._add_extra_menu_actions()
+        if (state := self.context.settings.window_state) is not None:
+            self.restoreState(state)  # again: the dock did not exist the first time
+        self.has_extras = True
+        self.extras_ready.emit()
 
     def sizeHint(self) -> QSize:
         return QSize(1200, 640)
 
     def _build_menus(self) -> None:
         """Every action has a menu entry and most a shortcut: nothing needs the mouse."""
-        file_menu = self.menuBar().addMenu("&File")
-        connections = file_menu.addAction("&Connections…")
+        self.file_menu = self.menuBar().addMenu("&File")
+        connections = self.file_menu.addAction("&Connections…")
         connections.setShortcut(QKeySequence("Ctrl+Shift+C"))
         connections.triggered.connect(self.open_connections)
-        file_menu.addAction(self.token_tools.export_action)
-        file_menu.addSeparator()
-        quit_action = file_menu.addAction("&Quit")
+        self._file_separator = self.file_menu.addSeparator()
+        quit_action = self.file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
 
-        view_menu = self.menuBar().addMenu("&View")
-        for key, widget in (("Ctrl+1", self.login_form), ("Ctrl+2", self.password_login_form)):
-            action = view_menu.addAction(self.form_tabs.tabText(self.form_tabs.indexOf(widget)))
+        self.view_menu = self.menuBar().addMenu("&View")
+        self._show_form_actions: list[QAction] = []
+        for key, title in (
+            ("Ctrl+1", "&1 Log in as a shopper"),
+            ("Ctrl+2", "&2 Give a password login"),
+        ):
+            action = self.view_menu.addAction(title)
             action.setShortcut(QKeySequence(key))
-            action.triggered.connect(lambda _=False, w=widget: self.form_tabs.setCurrentWidget(w))
-        find = view_menu.addAction("&Filter accounts")
+            index = len(self._show_form_actions)
+            action.triggered.connect(lambda _=False, i=index: self.form_tabs.setCurrentIndex(i))
+            self._show_form_actions.append(action)
+        find = self.view_menu.addAction("&Filter accounts")
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: self.token_panel.filter_edit.setFocus())
-        view_menu.addAction(self.token_tools.details_action)
-        view_menu.addSeparator()
+
+        self.help_menu = self.menuBar().addMenu("&Help")
+        about = self.help_menu.addAction(f"&About {APP_NAME}")
+        about.triggered.connect(self._show_about)
+
+    def _add_extra_menu_actions(self) -> None:
+        from desktop_app.ui.activity_log import open_log_folder
+
+        self.file_menu.insertAction(self._file_separator, self.token_tools.export_action)
+        self.view_menu.addAction(self.token_tools.details_action)
+        self.view_menu.addSeparator()
         log_action: QAction = self.activity_dock.toggleViewAction()
         log_action.setText("&Activity log")
         log_action.setShortcut(QKeySequence("Ctrl+L"))
-        view_menu.addAction(log_action)
-
-        help_menu = self.menuBar().addMenu("&Help")
-        logs = help_menu.addAction("Open &log folder")
+        self.view_menu.addAction(log_action)
+        about = self.help_menu.actions()[0]
+        logs = QAction("Open &log folder", self)
         logs.triggered.connect(lambda: open_log_folder())
-        about = help_menu.addAction(f"&About {APP_NAME}")
-        about.triggered.connect(self._show_about)
+        self.help_menu.insertAction(about, logs)
 
     def _show_about(self) -> None:
         QMessageBox.about(
@@ -210,7 +267,8 @@ class MainWindow(QMainWindow):
         self.context.settings.last_connection_key = entry.key
         self._store = None
         self.login_form.set_disconnected("Connecting…")
-        self.password_login_form.set_disconnected()
+        if self.has_extras:
+            self.password_login_form.set_disconnected()
         self.connection_bar.set_status(f"Connecting to {entry.label}…", "busy")
         context = self.context
 
@@ -233,7 +291,8 @@ class MainWindow(QMainWindow):
         if notice and self._entry is not None and self._entry.kind == "saved":
             self.statusBar().showMessage(notice, 15000)
         self.login_form.set_profiles(store.password_profiles)
-        self.password_login_form.set_profiles(store.password_profiles)
+        if self.has_extras:
+            self.password_login_form.set_profiles(store.password_profiles)
         count = len(store.password_profiles)
         grant = (
             "admin access" if store.grant_type == "client_credentials" else "shopper access only"
@@ -250,7 +309,8 @@ class MainWindow(QMainWindow):
         if isinstance(error, OperationCancelled):
             return
         self.login_form.set_disconnected("Not connected")
-        self.password_login_form.set_disconnected()
+        if self.has_extras:
+            self.password_login_form.set_disconnected()
         self.connection_bar.set_status(describe_error(error), "error")
         self.connection_failed.emit(error)
 
@@ -464,6 +524,8 @@ class MainWindow(QMainWindow):
         self.login_form.submit()
 
     def _current_login(self) -> CurrentLogin:
+        from desktop_app.ui.token_tools import CurrentLogin  # loaded with the extras
+
         login = self._login
         return CurrentLogin(
             entry=self._entry,
@@ -499,7 +561,8 @@ class MainWindow(QMainWindow):
             if index < 0:  # the connection in use was removed
                 self._entry = self._store = None
                 self.login_form.set_disconnected("Choose a store connection")
-                self.password_login_form.set_disconnected()
+                if self.has_extras:
+                    self.password_login_form.set_disconnected()
                 self.connection_bar.set_status("Not connected", "error")
 
     def _test_connection(self, dialog: ConnectionsDialog, config: Any) -> None:
@@ -561,6 +624,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Stopping running requests…")
         self._save_layout()
         self.stopped_cleanly = self.context.shutdown()
-        self.activity_handler.uninstall()
+        if self.has_extras:
+            self.activity_handler.uninstall()
         self.clipboard_guard.clear_now()
         event.accept()

@@ -300,3 +300,22 @@ def test_a_login_failing_on_a_later_page_puts_the_previous_table_back(
     )
     assert len(table_column(window, 0)) == 3
     assert find(window, QLabel, "loginSummaryLabel").text() == summary
+
+
+def test_the_real_start_shows_the_window_first_and_the_rest_right_after(
+    qtbot: QtBot, context: object
+) -> None:
+    """As application.run builds it: the second phase waits for the first paint."""
+    window = MainWindow(context, defer_extras=True)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    assert not window.has_extras
+    assert window.form_tabs.count() == 1
+    with qtbot.waitSignal(window.extras_ready, timeout=5_000):
+        window.show()
+    assert window.form_tabs.count() == 2
+    with qtbot.waitSignal(window.connection_ready, timeout=10_000):
+        window.select_connection(SANDBOX)
+    combo = window.password_login_form.profile_combo
+    assert combo.count() == 2  # the late tab got the profiles too
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    assert "&Activity log" in [a.text() for a in view_menu.actions()]
