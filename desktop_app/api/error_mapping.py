@@ -6,7 +6,7 @@ password, not ours); everything else falls back to one generic wording per statu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -24,7 +24,9 @@ from desktop_app.api.errors import (
 )
 from desktop_app.api.transport import Reply
 
-StatusWording = Mapping[int, tuple[type[ApiError], str | None]]
+# A wording's message may depend on the server's detail (e.g. which thing was not found).
+Message = str | Callable[[str | None], str] | None
+StatusWording = Mapping[int, tuple[type[ApiError], Message]]
 
 _GENERIC: dict[int, type[ApiError]] = {
     400: ValidationError,
@@ -43,7 +45,8 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
         return None
     text = value.strip()
     if text.isascii() and text.isdigit():  # "²".isdigit() is True too
-        return float(text)
+        seconds = float(text)
+        return seconds if seconds != float("inf") else None  # 400 digits: no usable wait
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
@@ -60,7 +63,8 @@ def error_for(reply: Reply, wording: StatusWording | None = None) -> ApiError:
     kind: type[ApiError]
     message: str | None
     if wording and status in wording:
-        kind, message = wording[status]
+        kind, worded = wording[status]
+        message = worded(body.detail or body.title) if callable(worded) else worded
     elif status in _GENERIC:
         kind, message = _GENERIC[status], None
     elif status >= 500:

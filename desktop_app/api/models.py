@@ -93,6 +93,13 @@ class StoreConnection:
     grant_type: str  # the strongest grant the connection's credentials allowed
 
 
+def person_label(name: str, email: str, fallback: str) -> str:
+    """``Name <email>`` when both are known, else whichever is, else the id."""
+    if name and email:
+        return f"{name} <{email}>"
+    return name or email or fallback
+
+
 @dataclass(frozen=True)
 class RealmUser:
     """A user-authentication-info: a person in the realm (same id as their account member)."""
@@ -103,9 +110,7 @@ class RealmUser:
 
     @property
     def label(self) -> str:
-        if self.name and self.email:
-            return f"{self.name} <{self.email}>"
-        return self.name or self.email or self.id
+        return person_label(self.name, self.email, self.id)
 
 
 @dataclass(frozen=True)
@@ -130,9 +135,7 @@ class VerifiedMember:
 
     @property
     def label(self) -> str:
-        if self.name and self.email:
-            return f"{self.name} <{self.email}>"
-        return self.name or self.email or self.id
+        return person_label(self.name, self.email, self.id)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from desktop_app.api.client import CommerceClient
-from desktop_app.api.error_mapping import StatusWording
+from desktop_app.api.error_mapping import Message, StatusWording
 from desktop_app.api.errors import (
     ApiError,
     BadResponse,
@@ -35,11 +35,8 @@ _NEEDS_SECRET = (
 )
 
 
-class _NotFoundNamingWhat(NotFound):
-    """A 404 whose message says whether the realm, the user or the profile is missing."""
-
-
 def _not_found_message(detail: str | None) -> str:
+    """The store's 404 detail names what is missing; say it in the agent's words."""
     text = (detail or "").lower()
     if "profile" in text:
         return "That password profile was not found in this store's realm."
@@ -52,8 +49,9 @@ def _not_found_message(detail: str | None) -> str:
 
 def _admin_wording(client: CommerceClient, action: str) -> StatusWording:
     """A 403 means a different fix with and without a secret, so it is worded for each."""
-    wording: dict[int, tuple[type[ApiError], str | None]] = {
+    wording: dict[int, tuple[type[ApiError], Message]] = {
         400: (ValidationError, f"The store rejected {action}."),
+        404: (NotFound, _not_found_message),
         409: (ConflictError, "That username already exists in this password profile."),
         422: (ConflictError, "That username already exists in this password profile."),
     }
@@ -62,15 +60,12 @@ def _admin_wording(client: CommerceClient, action: str) -> StatusWording:
     return wording
 
 
-def _reword_not_found(error: ApiError) -> ApiError:
-    if isinstance(error, NotFound):
-        return _NotFoundNamingWhat(
-            _not_found_message(error.detail),
-            status=error.status,
-            detail=error.detail,
-            request_id=error.request_id,
-        )
-    return error
+def _logins_path(realm_id: str, user_id: str, login_id: str | None = None) -> str:
+    path = (
+        f"/v2/authentication-realms/{realm_id}/user-authentication-info/{user_id}"
+        "/user-authentication-password-profile-info"
+    )
+    return f"{path}/{login_id}" if login_id else path
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -130,16 +125,13 @@ def search_users(
         filters = [f"like(name,{pattern})", f"like(email,{pattern})"]
     found: dict[str, RealmUser] = {}
     for expression in filters:
-        try:
-            items = client.read_all_pages(
-                path,
-                grant=client.admin_grant,
-                wording=_admin_wording(client, "the search"),
-                params={"filter": expression},
-                cancelled=cancelled,
-            )
-        except NotFound as error:
-            raise _reword_not_found(error) from None
+        items = client.read_all_pages(
+            path,
+            grant=client.admin_grant,
+            wording=_admin_wording(client, "the search"),
+            params={"filter": expression},
+            cancelled=cancelled,
+        )
         for item in items:
             user = parse_user(item)
             found.setdefault(user.id, user)
@@ -153,19 +145,12 @@ def list_logins(
     *,
     cancelled: threading.Event | None = None,
 ) -> tuple[PasswordLogin, ...]:
-    path = (
-        f"/v2/authentication-realms/{realm_id}/user-authentication-info/{user_id.strip()}"
-        "/user-authentication-password-profile-info"
+    items = client.read_all_pages(
+        _logins_path(realm_id, user_id.strip()),
+        grant=client.admin_grant,
+        wording=_admin_wording(client, "the request"),
+        cancelled=cancelled,
     )
-    try:
-        items = client.read_all_pages(
-            path,
-            grant=client.admin_grant,
-            wording=_admin_wording(client, "the request"),
-            cancelled=cancelled,
-        )
-    except NotFound as error:
-        raise _reword_not_found(error) from None
     return tuple(parse_login(item, user_id.strip()) for item in items)
 
 
@@ -195,21 +180,14 @@ def create_login(
             "password": password,
         }
     }
-    path = (
-        f"/v2/authentication-realms/{realm_id}/user-authentication-info/{user_id}"
-        "/user-authentication-password-profile-info"
+    reply = client.request(
+        "POST",
+        _logins_path(realm_id, user_id),
+        grant=client.admin_grant,
+        wording=_admin_wording(client, "the new login"),
+        json_body=body,
+        cancelled=cancelled,
     )
-    try:
-        reply = client.request(
-            "POST",
-            path,
-            grant=client.admin_grant,
-            wording=_admin_wording(client, "the new login"),
-            json_body=body,
-            cancelled=cancelled,
-        )
-    except NotFound as error:
-        raise _reword_not_found(error) from None
     return parse_login(client.document(reply).get("data"), user_id)
 
 
@@ -225,20 +203,13 @@ def reset_password(
     if problem:
         raise ValidationError(problem)
     client.redact.add(password)
-    path = (
-        f"/v2/authentication-realms/{realm_id}/user-authentication-info/{login.user_id}"
-        f"/user-authentication-password-profile-info/{login.id}"
-    )
     body = {"data": {"type": LOGIN_TYPE, "password": password}}
-    try:
-        reply = client.request(
-            "PUT",
-            path,
-            grant=client.admin_grant,
-            wording=_admin_wording(client, "the new password"),
-            json_body=body,
-            cancelled=cancelled,
-        )
-    except NotFound as error:
-        raise _reword_not_found(error) from None
+    reply = client.request(
+        "PUT",
+        _logins_path(realm_id, login.user_id, login.id),
+        grant=client.admin_grant,
+        wording=_admin_wording(client, "the new password"),
+        json_body=body,
+        cancelled=cancelled,
+    )
     return parse_login(client.document(reply).get("data"), login.user_id)

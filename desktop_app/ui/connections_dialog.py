@@ -30,7 +30,7 @@ from desktop_app.api.connection import REGION_URLS, ConnectionConfig, normalize_
 from desktop_app.api.errors import ConfigurationError
 from desktop_app.credentials import SecretStore
 from desktop_app.settings import CUSTOM_REGION, AppSettings, SavedConnection
-from desktop_app.ui.form_fields import FieldError, add_password_toggle, named, with_error
+from desktop_app.ui.form_fields import FieldError, add_password_toggle, buddy, named, with_error
 
 SECRET_HINT = "Without a secret only shopper login works; giving a password login needs it."
 UNSAVED_NAME = "New connection"
@@ -113,15 +113,15 @@ class ConnectionsDialog(QDialog):
         self.form_box = QGroupBox(UNSAVED_NAME)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.addRow(_buddy("&Name", self.name_edit), with_error(self.name_edit, self.name_error))
-        form.addRow(_buddy("Re&gion", self.region_combo), self.region_combo)
-        form.addRow(_buddy("&URL", self.url_edit), with_error(self.url_edit, self.url_error))
+        form.addRow(buddy("&Name", self.name_edit), with_error(self.name_edit, self.name_error))
+        form.addRow(buddy("Re&gion", self.region_combo), self.region_combo)
+        form.addRow(buddy("&URL", self.url_edit), with_error(self.url_edit, self.url_error))
         form.addRow(
-            _buddy("Client &ID", self.client_id_edit),
+            buddy("Client &ID", self.client_id_edit),
             with_error(self.client_id_edit, self.client_id_error),
         )
         form.addRow(
-            _buddy("Client se&cret", self.secret_edit),
+            buddy("Client se&cret", self.secret_edit),
             with_error(self.secret_edit, FieldError("connectionSecretError"), hint=SECRET_HINT),
         )
         form.addRow(self.secret_location_label)
@@ -509,9 +509,3 @@ class ConnectionsDialog(QDialog):
         label.setProperty("state", state)
         label.style().unpolish(label)
         label.style().polish(label)
-
-
-def _buddy(text: str, field: QWidget) -> QLabel:
-    label = QLabel(text)
-    label.setBuddy(field)
-    return label

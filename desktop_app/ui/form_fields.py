@@ -35,6 +35,13 @@ class FieldError(QLabel):
         self.show_message("")
 
 
+def buddy(text: str, field: QWidget) -> QLabel:
+    """A form label whose mnemonic (the letter after &) moves focus to ``field``."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
 def with_error(field: QWidget, error: FieldError, hint: str | None = None) -> QWidget:
     """Stack a field, an optional hint and its error line so they stay together in a form."""
     box = QWidget()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.api.models import LoginProgress, PasswordProfile
-from desktop_app.ui.form_fields import FieldError, add_password_toggle, named, with_error
+from desktop_app.ui.form_fields import FieldError, add_password_toggle, buddy, named, with_error
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,11 @@ class LoginForm(QGroupBox):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(
-            self._buddy("Password &profile", self.profile_combo),
+            buddy("Password &profile", self.profile_combo),
             with_error(self.profile_combo, self.profile_error),
         )
         form.addRow(
-            self._buddy("&Username", self.username_edit),
+            buddy("&Username", self.username_edit),
             with_error(
                 self.username_edit,
                 self.username_error,
@@ -79,7 +79,7 @@ class LoginForm(QGroupBox):
             ),
         )
         form.addRow(
-            self._buddy("Pass&word", self.password_edit),
+            buddy("Pass&word", self.password_edit),
             with_error(self.password_edit, self.password_error),
         )
         buttons = QHBoxLayout()
@@ -103,12 +103,6 @@ class LoginForm(QGroupBox):
         self._busy = False
         self._connected = False
         self._update_enabled()
-
-    @staticmethod
-    def _buddy(text: str, field: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(field)
-        return label
 
     # -- what the window tells the form ---------------------------------------------------
 
@@ -142,12 +136,18 @@ class LoginForm(QGroupBox):
         self._update_enabled()
 
     def show_progress(self, progress: LoginProgress) -> None:
-        self.progress_bar.setFormat(
-            f"Read page {progress.pages_done} of {progress.pages_total} "
-            f"({progress.accounts_read:,} of {progress.accounts_total:,} accounts)"
-        )
-        self.progress_bar.setRange(0, max(1, progress.pages_total))
-        self.progress_bar.setValue(progress.pages_done)
+        # QProgressBar.setValue repaints at once, and with it everything dirty in the window
+        # (the table that just grew): ~3 ms per page. Updates off turn it into one queued paint.
+        self.progress_bar.setUpdatesEnabled(False)
+        try:
+            self.progress_bar.setFormat(
+                f"Read page {progress.pages_done} of {progress.pages_total} "
+                f"({progress.accounts_read:,} of {progress.accounts_total:,} accounts)"
+            )
+            self.progress_bar.setRange(0, max(1, progress.pages_total))
+            self.progress_bar.setValue(progress.pages_done)
+        finally:
+            self.progress_bar.setUpdatesEnabled(True)
 
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)

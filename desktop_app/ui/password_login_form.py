@@ -32,7 +32,7 @@ from desktop_app.api.login_rules import (
     username_problem,
 )
 from desktop_app.api.models import PasswordLogin, PasswordProfile, RealmUser
-from desktop_app.ui.form_fields import FieldError, add_password_toggle, named, with_error
+from desktop_app.ui.form_fields import FieldError, add_password_toggle, buddy, named, with_error
 
 SEARCH_DELAY_MS = 350  # long enough not to search on every keystroke, short enough to feel live
 
@@ -141,28 +141,28 @@ class PasswordLoginForm(QGroupBox):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(
-            self._buddy("&Find user", self.search_edit),
+            buddy("&Find user", self.search_edit),
             self._stack(self.search_edit, self.results_list, self.search_status),
         )
         form.addRow(
-            self._buddy("User &ID", self.user_id_edit),
+            buddy("User &ID", self.user_id_edit),
             with_error(self.user_id_edit, self.user_error),
         )
-        form.addRow(self._buddy("E&xisting logins", self.logins_list), logins_box)
+        form.addRow(buddy("E&xisting logins", self.logins_list), logins_box)
         form.addRow(
-            self._buddy("P&rofile", self.profile_combo),
+            buddy("P&rofile", self.profile_combo),
             with_error(self.profile_combo, self.profile_error),
         )
         form.addRow(
-            self._buddy("User&name", self.username_edit),
+            buddy("User&name", self.username_edit),
             with_error(self.username_edit, self.username_error),
         )
         form.addRow(
-            self._buddy("Pass&word", self.password_edit),
+            buddy("Pass&word", self.password_edit),
             with_error(self.password_edit, self.password_error),
         )
         form.addRow(
-            self._buddy("Con&firm", self.confirm_edit),
+            buddy("Con&firm", self.confirm_edit),
             with_error(self.confirm_edit, self.confirm_error),
         )
         buttons = QHBoxLayout()
@@ -199,12 +199,6 @@ class PasswordLoginForm(QGroupBox):
         self.log_in_as_button.clicked.connect(self._log_in_as_created)
         self.cancel_button.clicked.connect(self.cancel_requested)
         self._update_enabled()
-
-    @staticmethod
-    def _buddy(text: str, field: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(field)
-        return label
 
     @staticmethod
     def _stack(*widgets: QWidget) -> QWidget:
