@@ -87,10 +87,11 @@ def _parse_expiry(value: Any, token: str) -> datetime:
     if isinstance(value, str) and value.strip():
         try:
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
+            parsed = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+        except (ValueError, OverflowError):  # Overflow: out of range in UTC (0001-01-01+01:00)
             parsed = None
         if parsed is not None:
-            return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+            return parsed
     from_jwt = decode_for_display(token).expires_at
     if from_jwt is not None:
         return from_jwt

@@ -45,7 +45,7 @@ def parse_error_body(body: bytes, content_type: str | None) -> ErrorBody:
         return ErrorBody()
     try:
         document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[… nesting
         return ErrorBody()
     if not isinstance(document, dict):
         return ErrorBody()

@@ -68,19 +68,16 @@ def error_for(reply: Reply, wording: StatusWording | None = None) -> ApiError:
     elif status in _GENERIC:
         kind, message = _GENERIC[status], None
     elif status >= 500:
-        kind = ServerError
-        message = (
-            f"The store had a problem answering (HTTP {status}). "
-            "Nothing was changed by this app; try again in a moment."
-        )
+        kind, message = ServerError, None
     else:
         kind, message = BadResponse, f"The store answered with an unexpected HTTP {status}."
     if kind is RateLimited:
         wait = retry_after_seconds(reply.headers.get("Retry-After"))
         if wait is not None and message is None:
+            seconds = max(1, round(wait))
             message = (
                 "The store is receiving too many requests. "
-                f"Try again in {max(1, round(wait))} seconds."
+                f"Try again in {seconds} second{'s' * (seconds != 1)}."
             )
     if kind is ServerError and message is None:
         message = f"The store had a problem answering (HTTP {status}). Try again in a moment."

@@ -40,9 +40,11 @@ class ApiError(Exception):
         parts = [self.message]
         if self.detail and self.detail.lower() not in self.message.lower():
             parts.append(f"The store said: {self.detail}")
-        if self.status is not None:
-            request = f", request {self.request_id}" if self.request_id else ""
-            parts.append(f"(HTTP {self.status}{request})")
+        request = f"request {self.request_id}" if self.request_id else ""
+        if self.status is not None and f"HTTP {self.status}" not in self.message:
+            parts.append(f"(HTTP {self.status}{', ' + request if request else ''})")
+        elif request:
+            parts.append(f"({request})")
         return " ".join(parts)
 
 
@@ -92,6 +94,16 @@ class ServerError(ApiError):
 
 class NetworkError(ApiError):
     default_message = "Could not reach the store. Check the network connection and the store URL."
+
+    def explain(self) -> str:
+        """The store said nothing: ``detail`` is the network library's text, kept for the log."""
+        return self.message
+
+
+class ConnectionLost(NetworkError):
+    """The request may have reached the store before the connection broke."""
+
+    default_message = "The connection to the store was lost before it answered. Try again."
 
 
 class RequestTimeout(NetworkError):

@@ -29,11 +29,12 @@ from desktop_app import __version__
 from desktop_app.api.errors import (
     ApiError,
     BadResponse,
+    ConnectionLost,
     NetworkError,
     OperationCancelled,
     RequestTimeout,
 )
-from desktop_app.api.redaction import Redactor
+from desktop_app.api.redaction import Redactor, redact_shapes
 
 log = logging.getLogger("desktop_app.api")
 
@@ -98,7 +99,23 @@ class _BoundedRetry(Retry):
                 # Waiting that long inside a click is worse than saying so: urllib3 hands
                 # the reply back (raise_on_status is off) and it becomes a typed error.
                 raise MaxRetryError(_pool, url or "", reason=None)  # type: ignore[arg-type]
-        return super().increment(method, url, response, error, _pool, _stacktrace)
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        if response is not None:  # a reply the transport never sees: log it for the activity log
+            request_id = next(
+                (response.headers[h] for h in REQUEST_ID_HEADERS if h in response.headers), None
+            )
+            url = redact_shapes(url or "")  # no client redactor here: mask every secret shape
+            log.info(
+                "%s %s -> %s, retrying (request %s)",
+                method,
+                url,
+                response.status,
+                request_id or "-",
+                extra=_activity(
+                    method or "", url or "", response.status, None, request_id, "reply"
+                ),
+            )
+        return retry
 
 
 def build_retry(policy: RetryPolicy) -> Retry:
@@ -193,7 +210,7 @@ def _activity(
     method: str,
     path: str,
     status: int | None,
-    elapsed_ms: float,
+    elapsed_ms: float | None,
     request_id: str | None,
     result: str,
 ) -> dict[str, object]:
@@ -230,7 +247,7 @@ class Reply:
 
         try:
             return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # Recursion: [[[[…
             raise BadResponse(
                 "The store sent a reply that is not valid JSON.",
                 status=self.status,
@@ -382,7 +399,7 @@ class Transport:
                 detail=text,
             )
         if isinstance(exc, requests.exceptions.ConnectionError):
-            return NetworkError(
+            return ConnectionLost(
                 f"The connection to {host} was lost before the store answered. Try again.",
                 detail=text,
             )

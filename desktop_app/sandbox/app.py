@@ -493,7 +493,7 @@ def _json_data(request: Request) -> dict[str, Any]:
         raise ApiError(413, f"request body is larger than {MAX_BODY_BYTES} bytes")
     try:
         body = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: [[[[… nested past Python's limit
         raise ApiError(400, "request body is not valid JSON") from None
     if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
         raise ApiError(400, "request body must be a JSON object with a 'data' object")

@@ -248,12 +248,16 @@ def load_seed(path: str | Path) -> Seed:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise SeedError(f"seed file {path}: cannot read it: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SeedError(f"seed file {path}: not UTF-8 text (byte {exc.start})") from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SeedError(
             f"seed file {path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from exc
+    except RecursionError as exc:
+        raise SeedError(f"seed file {path}: not valid JSON: nested too deeply") from exc
     try:
         return Seed.from_dict(data)
     except SeedError as exc:

@@ -20,7 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.api.errors import OperationCancelled
+from desktop_app.api.errors import (
+    BadResponse,
+    ConnectionLost,
+    OperationCancelled,
+    RequestTimeout,
+    ServerError,
+)
 from desktop_app.api.models import (
     AccountToken,
     LoginProgress,
@@ -47,6 +53,9 @@ if TYPE_CHECKING:  # annotations only: loaded at run time when first needed
     from desktop_app.ui.token_tools import CurrentLogin
 
 log = logging.getLogger("desktop_app.ui")
+
+# Failures after which a create or reset may still have happened at the store.
+OUTCOME_UNKNOWN = (BadResponse, ServerError, RequestTimeout, ConnectionLost)
 
 CONNECT_CHANNEL = "connect"
 CONNECTION_TEST_CHANNEL = "connection-test"
@@ -409,8 +418,13 @@ class MainWindow(QMainWindow):
         channel: str,
         operation: Callable[[CommerceClient, str, JobContext], object],
         on_success: Callable[[Any], None],
+        *,
+        changes_store: bool = False,
     ) -> None:
-        """Run a realm operation for the connected store; failures go to the form."""
+        """Run a realm operation for the connected store; failures go to the form.
+
+        ``changes_store``: the operation writes, so a failure after sending may hide a change
+        that was made (the agent is told, and the user's logins are listed again)."""
         entry, store = self._entry, self._store
         if entry is None or store is None:
             self.password_login_form.show_error("Connect to a store first.")
@@ -423,7 +437,10 @@ class MainWindow(QMainWindow):
             return operation(client, store.realm.id, job_context)
 
         self.context.runner.submit(
-            channel, job, on_success=on_success, on_failure=self._on_password_login_failed
+            channel,
+            job,
+            on_success=on_success,
+            on_failure=lambda error: self._on_password_login_failed(error, changes_store),
         )
 
     def _search_users(self, text: str) -> None:
@@ -479,6 +496,7 @@ class MainWindow(QMainWindow):
                 cancelled=job.cancelled,
             ),
             created,
+            changes_store=True,
         )
 
     def _reset_password(self, request: ResetPasswordRequest) -> None:
@@ -497,12 +515,13 @@ class MainWindow(QMainWindow):
                 client, realm, request.login, request.password, cancelled=job.cancelled
             ),
             reset,
+            changes_store=True,
         )
 
     def cancel_password_login(self) -> None:
         self.context.runner.cancel_channel(PASSWORD_LOGIN_CHANNEL)
 
-    def _on_password_login_failed(self, error: BaseException) -> None:
+    def _on_password_login_failed(self, error: BaseException, changes_store: bool) -> None:
         self.password_login_form.set_busy(False)
         if isinstance(error, OperationCancelled):
             self.password_login_form.show_error(
@@ -514,7 +533,16 @@ class MainWindow(QMainWindow):
                 self._list_logins(entry_user)
             self.password_login_failed.emit(error)
             return
-        self.password_login_form.show_error(describe_error(error))
+        message = describe_error(error)
+        entry_user = self.password_login_form.user_id_edit.text().strip()
+        if changes_store and isinstance(error, OUTCOME_UNKNOWN) and entry_user:
+            # The store may have acted before the reply went wrong: show what it now holds.
+            message += (
+                " The store may still have made the change: check the existing logins, "
+                "which are refreshed now."
+            )
+            self._list_logins(entry_user)
+        self.password_login_form.show_error(message)
         self.password_login_failed.emit(error)
 
     def log_in_as(self, password_profile_id: str, username: str, password: str) -> None:

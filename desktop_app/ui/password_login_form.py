@@ -267,6 +267,9 @@ class PasswordLoginForm(QGroupBox):
     def show_logins(self, user_id: str, logins: tuple[PasswordLogin, ...]) -> None:
         if user_id != self.user_id_edit.text().strip():
             return  # the agent picked someone else meanwhile
+        current = self.logins_list.currentItem()
+        selected = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        selected_id = selected.id if isinstance(selected, PasswordLogin) else None
         self.logins_list.clear()
         for login in logins:
             profile = self._profiles.get(login.password_profile_id)
@@ -274,6 +277,8 @@ class PasswordLoginForm(QGroupBox):
             item = QListWidgetItem(f"{login.username} — {name}")
             item.setData(Qt.ItemDataRole.UserRole, login)
             self.logins_list.addItem(item)
+            if login.id == selected_id:  # a refresh keeps the agent's selection
+                self.logins_list.setCurrentItem(item)
         if not logins:
             placeholder = QListWidgetItem("No password logins yet")
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)

@@ -53,7 +53,7 @@ def test_503_once_is_retried(sandbox: RunningSandbox) -> None:
 def test_429_always_becomes_rate_limited_in_plain_words(sandbox: RunningSandbox) -> None:
     client = make_client(sandbox)
     sandbox.fail_next(429, TOKENS, times=10)
-    with pytest.raises(RateLimited, match="Try again in 1 seconds") as caught:
+    with pytest.raises(RateLimited, match=r"Try again in 1 second\.") as caught:
         client.login_shopper(DEMO_SHOPPER_PROFILE_ID, *RON)
     assert caught.value.status == 429
     assert [s for m, p, s in sandbox.request_log if p == TOKENS] == [429, 429, 429]

@@ -163,7 +163,7 @@ def test_rate_limiting_is_explained(
     assert (
         find(window, QLabel, "loginErrorLabel")
         .text()
-        .startswith("The store is receiving too many requests. Try again in 1 seconds.")
+        .startswith("The store is receiving too many requests. Try again in 1 second.")
     )
 
 
