@@ -72,6 +72,15 @@ class _BoundedRetry(Retry):
         retry.policy = self.policy
         return retry
 
+    def parse_retry_after(self, retry_after: str) -> float:
+        """A malformed Retry-After (negative, huge, garbage) means "no hint", not a failure:
+        urllib3 would raise InvalidHeader and the 429 would read as a network error."""
+        try:
+            seconds = super().parse_retry_after(retry_after)
+        except Exception:  # urllib3 raises InvalidHeader; anything else is just as unusable
+            return 0.0
+        return seconds if 0 <= seconds < float("inf") else 0.0
+
     def sleep_for_retry(self, response: Any) -> bool:
         retry_after = self.get_retry_after(response)
         if retry_after is None:

@@ -44,6 +44,7 @@ from typing import Any
 
 USERNAME_FORMATS = ("any", "email")
 DEFAULT_ACCOUNT_TOKEN_TIMEOUT_SECS = 86400
+MAX_ACCOUNT_TOKEN_TIMEOUT_SECS = 365 * 86400  # beyond it expiry dates stop being meaningful
 MAX_DEMO_ACCOUNTS = 10_000
 
 DEMO_CLIENT_ID = "demo-client-id"
@@ -171,8 +172,11 @@ class Seed:
         store_id = top.string("store_id")
         realm_id = top.string("realm_id")
         timeout = top.optional_int("account_token_timeout_secs", DEFAULT_ACCOUNT_TOKEN_TIMEOUT_SECS)
-        if timeout < 1:
-            raise SeedError("seed: 'account_token_timeout_secs' must be at least 1")
+        if not 1 <= timeout <= MAX_ACCOUNT_TOKEN_TIMEOUT_SECS:
+            raise SeedError(
+                "seed: 'account_token_timeout_secs' must be from 1 to "
+                f"{MAX_ACCOUNT_TOKEN_TIMEOUT_SECS} (one year), got {timeout}"
+            )
         top.reject_unknown(
             {
                 "client_id",

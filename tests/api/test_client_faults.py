@@ -237,3 +237,17 @@ def test_logs_say_what_happened_and_never_a_secret(
         assert secret not in text
     for token in login.tokens:
         assert token.token not in text
+
+
+@pytest.mark.parametrize("header", ["-5", "1e999", "soon", "9" * 400])
+def test_an_unusable_retry_after_still_reads_as_rate_limiting(header: str) -> None:
+    with scripted_server() as server:
+        server.script(
+            "/oauth/access_token", Scripted(200, b'{"access_token":"t","expires_in":3600}')
+        )
+        server.script(
+            "/v2/settings/account-authentication", Scripted(429, b"", {"Retry-After": header})
+        )
+        client = CommerceClient(ConnectionConfig("S", server.url, "id"), retry=FAST_RETRY)
+        with pytest.raises(RateLimited, match="too many requests"):
+            client.find_realm()
