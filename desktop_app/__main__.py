@@ -48,18 +48,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def display_problem(environ: dict[str, str] | os._Environ[str], platform: str) -> str | None:
-    """Qt aborts the process without a display; say why in one line instead."""
-    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
-        return None
-    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
-        return None
-    return (
-        f"{APP_NAME} needs a graphical desktop: neither DISPLAY nor WAYLAND_DISPLAY is set. "
-        "Run it inside a desktop session (or set QT_QPA_PLATFORM=offscreen for automation)."
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.diagnostics:
@@ -70,9 +58,18 @@ def main(argv: list[str] | None = None) -> int:
         from desktop_app.self_test import main as self_test
 
         return self_test()
-    problem = display_problem(os.environ, sys.platform)
+    from desktop_app.startup_checks import (
+        display_problem,
+        missing_library_problem,
+        record_start_failure,
+    )
+
+    problem = display_problem(os.environ, sys.platform) or missing_library_problem(
+        os.environ, sys.platform
+    )
     if problem:
         print(problem, file=sys.stderr)
+        record_start_failure(problem)
         return 2
     from desktop_app.ui.application import run
 

@@ -9,7 +9,12 @@ import sys
 import pytest
 
 from desktop_app import __version__
-from desktop_app.__main__ import display_problem, main
+from desktop_app.__main__ import main
+from desktop_app.startup_checks import (
+    default_log_folder,
+    display_problem,
+    missing_library_problem,
+)
 
 
 def test_version_flag_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -36,6 +41,8 @@ def test_no_display_exits_with_a_message_in_a_real_process() -> None:
     )
     assert result.returncode == 2
     assert "needs a graphical desktop" in result.stderr
+    log = default_log_folder() / "shopper-login-desk.log"  # the tests' temp home
+    assert "ERROR start: Shopper Login Desk needs a graphical desktop" in log.read_text()
 
 
 def test_startup_time_paints_the_window_and_exits() -> None:
@@ -74,3 +81,47 @@ def test_the_version_has_one_source() -> None:
     from importlib.metadata import version
 
     assert version("shopper-login-desk") == __version__
+
+
+def test_a_missing_xcb_library_is_named_with_its_install_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ctypes
+
+    real = ctypes.CDLL
+
+    def without_cursor(name: str, *args: object, **kwargs: object) -> object:
+        if name == "libxcb-cursor.so.0":
+            raise OSError("cannot open shared object file")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(ctypes, "CDLL", without_cursor)
+    problem = missing_library_problem({"DISPLAY": ":0"}, "linux")
+    assert problem == (
+        "Shopper Login Desk cannot open a window: system libraries it needs are missing. "
+        "On Debian/Ubuntu install them with: sudo apt-get install libxcb-cursor0"
+    )
+    assert missing_library_problem({"DISPLAY": ":0", "WAYLAND_DISPLAY": "w"}, "linux") is None
+    assert (
+        missing_library_problem({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    )
+
+
+def test_with_every_library_present_nothing_is_said() -> None:
+    assert missing_library_problem({"DISPLAY": ":0"}, "linux") is None
+
+
+def test_the_start_log_is_where_the_app_logs(qapp: object) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop_app import APP_NAME, ORGANIZATION
+    from desktop_app.ui.activity_log import log_directory
+
+    names = (QCoreApplication.organizationName(), QCoreApplication.applicationName())
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APP_NAME)
+    try:
+        assert default_log_folder() == log_directory()
+    finally:
+        QCoreApplication.setOrganizationName(names[0])
+        QCoreApplication.setApplicationName(names[1])

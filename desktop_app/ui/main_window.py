@@ -7,11 +7,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTabWidget,
@@ -56,6 +57,13 @@ log = logging.getLogger("desktop_app.ui")
 
 # Failures after which a create or reset may still have happened at the store.
 OUTCOME_UNKNOWN = (BadResponse, ServerError, RequestTimeout, ConnectionLost)
+
+CLIPBOARD_CHOICES = (
+    (15, "&15 seconds"),
+    (60, "&60 seconds"),
+    (300, "&5 minutes"),
+    (0, "&Never (not recommended)"),
+)
 
 CONNECT_CHANNEL = "connect"
 CONNECTION_TEST_CHANNEL = "connection-test"
@@ -218,6 +226,7 @@ class MainWindow(QMainWindow):
         connections = self.file_menu.addAction("&Connections…")
         connections.setShortcut(QKeySequence("Ctrl+Shift+C"))
         connections.triggered.connect(self.open_connections)
+        self._add_clipboard_menu(self.file_menu.addMenu("Clear copied &tokens after"))
         self._file_separator = self.file_menu.addSeparator()
         quit_action = self.file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -241,6 +250,29 @@ class MainWindow(QMainWindow):
         self.help_menu = self.menuBar().addMenu("&Help")
         about = self.help_menu.addAction(f"&About {APP_NAME}")
         about.triggered.connect(self._show_about)
+
+    def _add_clipboard_menu(self, menu: QMenu) -> None:
+        """How long a copied token may stay on the clipboard; remembered in the settings."""
+        group = QActionGroup(self)
+        current = self.context.settings.clipboard_clear_seconds
+        for seconds, text in CLIPBOARD_CHOICES:
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(seconds == current)
+            action.setData(seconds)
+            group.addAction(action)
+        group.triggered.connect(self._set_clipboard_seconds)
+
+    def _set_clipboard_seconds(self, action: QAction) -> None:
+        seconds = int(action.data())
+        self.context.settings.clipboard_clear_seconds = seconds
+        self.clipboard_guard.seconds = seconds
+        self.statusBar().showMessage(
+            f"Copied tokens are cleared from the clipboard after {action.text()}"
+            if seconds
+            else "Copied tokens stay on the clipboard",
+            5000,
+        )
 
     def _add_extra_menu_actions(self) -> None:
         from desktop_app.ui.activity_log import open_log_folder

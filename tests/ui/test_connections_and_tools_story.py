@@ -185,3 +185,24 @@ def test_every_input_has_an_accessible_name_and_every_menu_action_a_way_in(
     assert all("&" in b.text() for b in buttons if b.isVisible()), [
         b.text() for b in buttons if b.isVisible() and "&" not in b.text()
     ]
+
+
+def test_the_clipboard_delay_is_chosen_in_the_menu_and_remembered(
+    qtbot: QtBot, connected_window: MainWindow
+) -> None:
+    window = connected_window
+    file_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+    delay_menu = next(
+        a.menu() for a in file_menu.actions() if a.text() == "Clear copied &tokens after"
+    )
+    assert [a.text() for a in delay_menu.actions() if a.isChecked()] == ["&60 seconds"]
+    next(a for a in delay_menu.actions() if a.text() == "&15 seconds").trigger()
+    assert window.clipboard_guard.seconds == 15
+    assert window.context.settings.clipboard_clear_seconds == 15
+    log_in(qtbot, window, "ron@swanson.com", "pawnee-parks-1")
+    view = find(window, QTableView, "tokenTable")
+    view.setFocus()
+    view.selectRow(0)
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert "will be cleared in 15" in window.statusBar().currentMessage()
+    window.clipboard_guard.clear_now()
