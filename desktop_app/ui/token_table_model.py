@@ -112,6 +112,10 @@ class _Row:
         self.filter_key = f"{self.name_key}\n{self.id_key}"
 
 
+def _load_order(row: _Row) -> int:
+    return row.seq
+
+
 def _name_tiebreak(row: _Row) -> tuple[str, str]:
     return (row.name_key, row.id_key)
 
@@ -169,7 +173,13 @@ class TokenTableModel(QAbstractTableModel):
         self.beginResetModel()
         try:
             self._now = self._clock()
-            rows = [_Row(seq, token) for seq, token in enumerate(tokens)]
+            # A streamed login ends with the very tokens its pages appended: keep those rows
+            # (and their keys) instead of building 10,000 new ones on the GUI thread.
+            rows = sorted(self._rows, key=_load_order)
+            if len(rows) != len(tokens) or any(
+                row.token is not token for row, token in zip(rows, tokens, strict=True)
+            ):
+                rows = [_Row(seq, token) for seq, token in enumerate(tokens)]
             self._sort_rows(rows, self._sort_column, self._sort_order)
             self._rows = rows
         finally:
