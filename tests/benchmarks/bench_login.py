@@ -59,7 +59,7 @@ from desktop_app.sandbox.seed import (
     DEMO_CLIENT_SECRET,
     DEMO_SHOPPER_PROFILE_ID,
 )
-from desktop_app.ui.application import configure_application
+from desktop_app.ui.application import configure_application, settle_heap
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.worker import JobRunner
 
@@ -147,6 +147,7 @@ class Desk:
         self.window.connection_failed.connect(ready.append)
         self.window.select_connection(SANDBOX)
         spin_until(app, lambda: bool(ready))
+        settle_heap()  # as application.Session.start does once the window is up
         if self.window.login_form.findChild(QPushButton, "loginButton") is None:
             raise RuntimeError("no login button")
         self.succeeded_at: float | None = None
