@@ -125,3 +125,18 @@ def test_the_start_log_is_where_the_app_logs(qapp: object) -> None:
     finally:
         QCoreApplication.setOrganizationName(names[0])
         QCoreApplication.setApplicationName(names[1])
+
+
+def test_settling_the_heap_freezes_start_up_objects_and_shortens_the_switch_interval() -> None:
+    import gc
+
+    from desktop_app.ui.application import settle_heap
+
+    before = sys.getswitchinterval()
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() > 0
+        assert sys.getswitchinterval() == 0.001
+    finally:
+        gc.unfreeze()
+        sys.setswitchinterval(before)
