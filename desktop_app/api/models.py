@@ -101,8 +101,8 @@ def person_label(name: str, email: str, fallback: str) -> str:
 
 
 @dataclass(frozen=True)
-class RealmUser:
-    """A user-authentication-info: a person in the realm (same id as their account member)."""
+class Person:
+    """Someone the store knows by id, name and email."""
 
     id: str
     name: str
@@ -111,6 +111,11 @@ class RealmUser:
     @property
     def label(self) -> str:
         return person_label(self.name, self.email, self.id)
+
+
+@dataclass(frozen=True)
+class RealmUser(Person):
+    """A user-authentication-info: a person in the realm (same id as their account member)."""
 
 
 @dataclass(frozen=True)
@@ -126,16 +131,8 @@ class PasswordLogin:
 
 
 @dataclass(frozen=True)
-class VerifiedMember:
+class VerifiedMember(Person):
     """Who an account token acts as, as the store itself says (``GET /v2/account-members``)."""
-
-    id: str
-    name: str
-    email: str
-
-    @property
-    def label(self) -> str:
-        return person_label(self.name, self.email, self.id)
 
 
 @dataclass(frozen=True)
