@@ -22,17 +22,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.api.errors import (
-    BadResponse,
-    ConnectionLost,
     OperationCancelled,
-    RequestTimeout,
-    ServerError,
 )
 from desktop_app.api.models import (
     AccountToken,
     LoginProgress,
-    PasswordLogin,
-    RealmUser,
     ShopperLogin,
     StoreConnection,
 )
@@ -45,18 +39,10 @@ from desktop_app.ui.token_table_panel import TokenTablePanel
 from desktop_app.worker import JobContext
 
 if TYPE_CHECKING:  # annotations only: loaded at run time when first needed
-    from desktop_app.api.client import CommerceClient
     from desktop_app.ui.connections_dialog import ConnectionsDialog
-    from desktop_app.ui.password_login_form import (
-        CreateLoginRequest,
-        ResetPasswordRequest,
-    )
     from desktop_app.ui.token_tools import CurrentLogin
 
 log = logging.getLogger("desktop_app.ui")
-
-# Failures after which a create or reset may still have happened at the store.
-OUTCOME_UNKNOWN = (BadResponse, ServerError, RequestTimeout, ConnectionLost)
 
 CLIPBOARD_CHOICES = (
     (15, "&15 seconds"),
@@ -68,9 +54,6 @@ CLIPBOARD_CHOICES = (
 CONNECT_CHANNEL = "connect"
 CONNECTION_TEST_CHANNEL = "connection-test"
 LOGIN_CHANNEL = "login"
-USER_SEARCH_CHANNEL = "user-search"
-USER_LOGINS_CHANNEL = "user-logins"
-PASSWORD_LOGIN_CHANNEL = "password-login"  # create and reset: one at a time
 
 
 class _AfterFirstPaint(QObject):
@@ -189,16 +172,20 @@ class MainWindow(QMainWindow):
             return
         from desktop_app.ui.activity_log import ActivityLogDock, ActivityLogHandler
         from desktop_app.ui.password_login_form import PasswordLoginForm
+        from desktop_app.ui.password_logins import PasswordLogins
         from desktop_app.ui.token_tools import TokenTools
 
         self.password_login_form = PasswordLoginForm()
         self._add_form_tab(self.password_login_form, "&2 Give a password login")
-        self.password_login_form.search_requested.connect(self._search_users)
-        self.password_login_form.logins_requested.connect(self._list_logins)
-        self.password_login_form.create_requested.connect(self._create_login)
-        self.password_login_form.reset_requested.connect(self._reset_password)
+        self.password_logins = PasswordLogins(
+            self.password_login_form, self.context, lambda: (self._entry, self._store)
+        )
+        self.password_logins.users_found.connect(self.users_found)
+        self.password_logins.logins_listed.connect(self.logins_listed)
+        self.password_logins.saved.connect(self.password_login_saved)
+        self.password_logins.failed.connect(self.password_login_failed)
+        self.password_logins.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.password_login_form.log_in_as_requested.connect(self.log_in_as)
-        self.password_login_form.cancel_requested.connect(self.cancel_password_login)
         if self._store is not None:
             self.password_login_form.set_profiles(self._store.password_profiles)
 
@@ -444,138 +431,6 @@ class MainWindow(QMainWindow):
         self.login_failed.emit(error)
 
     # -- password logins ------------------------------------------------------------------
-
-    def _admin_job(
-        self,
-        channel: str,
-        operation: Callable[[CommerceClient, str, JobContext], object],
-        on_success: Callable[[Any], None],
-        *,
-        changes_store: bool = False,
-    ) -> None:
-        """Run a realm operation for the connected store; failures go to the form.
-
-        ``changes_store``: the operation writes, so a failure after sending may hide a change
-        that was made (the agent is told, and the user's logins are listed again)."""
-        entry, store = self._entry, self._store
-        if entry is None or store is None:
-            self.password_login_form.show_error("Connect to a store first.")
-            return
-        context = self.context
-
-        def job(job_context: JobContext) -> object:
-            client = context.client_for(entry)
-            job_context.on_cancel(client.abort_in_flight)
-            return operation(client, store.realm.id, job_context)
-
-        self.context.runner.submit(
-            channel,
-            job,
-            on_success=on_success,
-            on_failure=lambda error: self._on_password_login_failed(error, changes_store),
-        )
-
-    def _search_users(self, text: str) -> None:
-        from_api = self.context.operations
-
-        self._admin_job(
-            USER_SEARCH_CHANNEL,
-            lambda client, realm, job: from_api.search_users(
-                client, realm, text, cancelled=job.cancelled
-            ),
-            self._on_users_found,
-        )
-
-    def _on_users_found(self, users: tuple[RealmUser, ...]) -> None:
-        self.password_login_form.show_search_results(users)
-        self.users_found.emit(users)
-
-    def _list_logins(self, user_id: str) -> None:
-        from_api = self.context.operations
-
-        def listed(logins: tuple[PasswordLogin, ...]) -> None:
-            self.password_login_form.show_logins(user_id, logins)
-            self.logins_listed.emit(logins)
-
-        self._admin_job(
-            USER_LOGINS_CHANNEL,
-            lambda client, realm, job: from_api.list_logins(
-                client, realm, user_id, cancelled=job.cancelled
-            ),
-            listed,
-        )
-
-    def _create_login(self, request: CreateLoginRequest) -> None:
-        from_api = self.context.operations
-        self.password_login_form.set_busy(True)
-
-        def created(login: PasswordLogin) -> None:
-            self.password_login_form.set_busy(False)
-            self.password_login_form.show_created(login, request.user_label, request.password)
-            self.statusBar().showMessage(f"Created the login “{login.username}”", 5000)
-            self._list_logins(request.user_id)
-            self.password_login_saved.emit(login)
-
-        self._admin_job(
-            PASSWORD_LOGIN_CHANNEL,
-            lambda client, realm, job: from_api.create_login(
-                client,
-                realm,
-                request.user_id,
-                request.profile,
-                request.username,
-                request.password,
-                cancelled=job.cancelled,
-            ),
-            created,
-            changes_store=True,
-        )
-
-    def _reset_password(self, request: ResetPasswordRequest) -> None:
-        from_api = self.context.operations
-        self.password_login_form.set_busy(True)
-
-        def reset(login: PasswordLogin) -> None:
-            self.password_login_form.set_busy(False)
-            self.password_login_form.show_reset(login, request.password)
-            self.statusBar().showMessage(f"New password set for “{login.username}”", 5000)
-            self.password_login_saved.emit(login)
-
-        self._admin_job(
-            PASSWORD_LOGIN_CHANNEL,
-            lambda client, realm, job: from_api.reset_password(
-                client, realm, request.login, request.password, cancelled=job.cancelled
-            ),
-            reset,
-            changes_store=True,
-        )
-
-    def cancel_password_login(self) -> None:
-        self.context.runner.cancel_channel(PASSWORD_LOGIN_CHANNEL)
-
-    def _on_password_login_failed(self, error: BaseException, changes_store: bool) -> None:
-        self.password_login_form.set_busy(False)
-        if isinstance(error, OperationCancelled):
-            self.password_login_form.show_error(
-                "Cancelled. If the store had already received the request, the change may "
-                "have been made: check the existing logins."
-            )
-            entry_user = self.password_login_form.user_id_edit.text().strip()
-            if entry_user:
-                self._list_logins(entry_user)
-            self.password_login_failed.emit(error)
-            return
-        message = describe_error(error)
-        entry_user = self.password_login_form.user_id_edit.text().strip()
-        if changes_store and isinstance(error, OUTCOME_UNKNOWN) and entry_user:
-            # The store may have acted before the reply went wrong: show what it now holds.
-            message += (
-                " The store may still have made the change: check the existing logins, "
-                "which are refreshed now."
-            )
-            self._list_logins(entry_user)
-        self.password_login_form.show_error(message)
-        self.password_login_failed.emit(error)
 
     def log_in_as(self, password_profile_id: str, username: str, password: str) -> None:
         """One click from a new login to seeing that shopper's accounts."""
