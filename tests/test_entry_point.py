@@ -140,3 +140,26 @@ def test_settling_the_heap_freezes_start_up_objects_and_shortens_the_switch_inte
     finally:
         gc.unfreeze()
         sys.setswitchinterval(before)
+
+
+def test_startup_time_fails_when_the_second_phase_cannot_load() -> None:
+    """What the frozen smoke test relies on: a module missing from the bundle shows up."""
+    code = (
+        "import sys\n"
+        "from desktop_app.ui import main_window\n"
+        "def broken(self):\n"
+        "    raise ImportError('No module named desktop_app.ui.password_logins')\n"
+        "main_window.MainWindow.build_extras = broken\n"
+        "from desktop_app.ui import application\n"
+        "application.FirstPaintProbe.SECOND_PHASE_WAIT_MS = 500\n"
+        "from desktop_app.__main__ import main\n"
+        "sys.exit(main(['--startup-time']))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert "startup_ms=" in result.stdout
+    assert "No module named desktop_app.ui.password_logins" in result.stderr
+    assert "the window's second phase did not finish" in result.stderr

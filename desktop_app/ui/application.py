@@ -30,13 +30,21 @@ log = logging.getLogger("desktop_app")
 
 
 class FirstPaintProbe(QObject):
-    """Reports once, after the window's first paint, how long start-up took."""
+    """Reports once, after the window's first paint, how long start-up took.
+
+    It then waits for the window's second phase before quitting, so ``--startup-time`` also
+    proves that everything loaded after the first paint is there (a frozen build missing a
+    module would otherwise pass)."""
+
+    SECOND_PHASE_WAIT_MS = 10_000
 
     def __init__(self, window: MainWindow, started_at: float, app: QApplication) -> None:
         super().__init__(window)
+        self._window = window
         self._started_at = started_at
         self._app = app
         self._done = False
+        self.complete = False
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -49,10 +57,22 @@ class FirstPaintProbe(QObject):
     def _report(self) -> None:
         elapsed_ms = round((time.perf_counter() - self._started_at) * 1000)
         print(f"startup_ms={elapsed_ms}", flush=True)
-        window = self.parent()
-        if isinstance(window, MainWindow):
-            window.close()
+        if self._window.has_extras:
+            self._finish()
+        else:
+            self._window.extras_ready.connect(self._finish)
+            QTimer.singleShot(self.SECOND_PHASE_WAIT_MS, self._give_up)
+
+    def _finish(self) -> None:
+        self.complete = True
+        self._window.close()
         self._app.quit()
+
+    def _give_up(self) -> None:
+        if not self.complete:
+            print("the window's second phase did not finish", file=sys.stderr, flush=True)
+            self._window.close()
+            self._app.quit()
 
 
 def configure_application(app: QApplication) -> None:
@@ -87,8 +107,7 @@ def run(args: argparse.Namespace, *, started_at: float) -> int:
     configure_application(app)
     context = AppContext(runner=JobRunner())
     window = MainWindow(context, defer_extras=True)
-    if args.startup_time:
-        FirstPaintProbe(window, started_at, app)
+    probe = FirstPaintProbe(window, started_at, app) if args.startup_time else None
     session = Session(window, context)
     if not args.startup_time:
         # After the first paint and the window's second phase: the crash handler and the
@@ -102,6 +121,8 @@ def run(args: argparse.Namespace, *, started_at: float) -> int:
     termination.uninstall()
     session.end()
     context.shutdown()
+    if probe is not None and not probe.complete:
+        return 1  # the second phase failed: its error was printed above
     return status
 
 
