@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -323,23 +324,25 @@ class Transport:
                 )
         except requests.RequestException as exc:
             elapsed = (time.perf_counter() - started) * 1000
+            # With its query, as a reply's line has it: which page failed matters.
+            sent = self.redact(path + (f"?{urlencode(params)}" if params else ""))
             if cancelled is not None and cancelled.is_set():
                 log.info(
                     "%s %s cancelled after %.0f ms",
                     method,
-                    self.redact(path),
+                    sent,
                     elapsed,
-                    extra=_activity(method, self.redact(path), None, elapsed, None, "cancelled"),
+                    extra=_activity(method, sent, None, elapsed, None, "cancelled"),
                 )
                 raise OperationCancelled() from None
             error = self._transport_error(exc)
             log.warning(
                 "%s %s failed after %.0f ms: %s",
                 method,
-                self.redact(path),
+                sent,
                 elapsed,
                 self.redact(f"{type(exc).__name__}: {exc}"),
-                extra=_activity(method, self.redact(path), None, elapsed, None, "failed"),
+                extra=_activity(method, sent, None, elapsed, None, "failed"),
             )
             raise error from None
         elapsed = (time.perf_counter() - started) * 1000

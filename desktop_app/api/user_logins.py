@@ -47,13 +47,18 @@ def _not_found_message(detail: str | None) -> str:
     return "The store could not find that user, password profile or login."
 
 
-def _admin_wording(client: CommerceClient, action: str) -> StatusWording:
+_DUPLICATE = "That username already exists in this password profile."
+
+
+def _admin_wording(
+    client: CommerceClient, action: str, conflict: str = _DUPLICATE
+) -> StatusWording:
     """A 403 means a different fix with and without a secret, so it is worded for each."""
     wording: dict[int, tuple[type[ApiError], Message]] = {
         400: (ValidationError, f"The store rejected {action}."),
         404: (NotFound, _not_found_message),
-        409: (ConflictError, "That username already exists in this password profile."),
-        422: (ConflictError, "That username already exists in this password profile."),
+        409: (ConflictError, conflict),
+        422: (ConflictError, conflict),
     }
     if not client.config.has_secret:
         wording[403] = (PermissionDenied, _NEEDS_SECRET)
@@ -208,7 +213,12 @@ def reset_password(
         "PUT",
         _logins_path(realm_id, login.user_id, login.id),
         grant=client.admin_grant,
-        wording=_admin_wording(client, "the new password"),
+        # a reset sends no username, so a conflict cannot be a duplicate one
+        wording=_admin_wording(
+            client,
+            "the new password",
+            conflict="The store refused the new password for this login.",
+        ),
         json_body=body,
         cancelled=cancelled,
     )

@@ -178,3 +178,14 @@ def test_rules_shared_with_the_form() -> None:
     assert confirmation_problem("abcdefgh", "abcdefgX") == "The two passwords do not match."
     assert confirmation_problem("abcdefgh", "") == "Type the password again to confirm it."
     assert username_problem("bob@belcher.com", EMAIL) is None
+
+
+@pytest.mark.parametrize("status", [409, 422])
+def test_a_conflict_on_reset_is_not_called_a_duplicate_username(
+    sandbox: RunningSandbox, client: CommerceClient, status: int
+) -> None:
+    (login,) = list_logins(client, DEMO_REALM_ID, RON_ID)
+    sandbox.fail_next(status, "/v2/authentication-realms")
+    with pytest.raises(ConflictError) as caught:
+        reset_password(client, DEMO_REALM_ID, login, "brand-new-pass")
+    assert str(caught.value) == "The store refused the new password for this login."

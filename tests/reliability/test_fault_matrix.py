@@ -141,7 +141,8 @@ NOT_ALLOWED_ADMIN = (
 )
 NOT_FOUND_ADMIN = "The store could not find that user, password profile or login."
 DUPLICATE = "That username already exists in this password profile."
-ONLY_CREATE = NotApplicable("only creating a login sends a username that can clash")
+PASSWORD_REFUSED = "The store refused the new password for this login."
+ONLY_CREATE = NotApplicable("only creating or resetting a login can conflict with a stored one")
 NO_BEARER_YET = NotApplicable(
     "the sign-in request carries no bearer; connecting always signs in afresh"
 )
@@ -506,7 +507,12 @@ class ResetPassword(Operation):
     def __init__(self) -> None:
         self.cells = common(
             self.success_status,
-            **{"403": said(NOT_ALLOWED_ADMIN, 403), "404": said(NOT_FOUND_ADMIN, 404)},
+            **{
+                "403": said(NOT_ALLOWED_ADMIN, 403),
+                "404": said(NOT_FOUND_ADMIN, 404),
+                "409": said(PASSWORD_REFUSED, 409),
+                "422": said(PASSWORD_REFUSED, 422),
+            },
         )
         self.cells.update(
             uncertain(
@@ -707,8 +713,7 @@ def failed_row(
         for entry in desk.activity()
         if entry.method == operation.method
         and entry.path.startswith(operation.path)
-        # a failed connection's row names the path only, not which page it was for
-        and (expected_status is None or operation.failing_query in entry.path)
+        and operation.failing_query in entry.path  # which page failed, even with no reply
         and entry.status == expected_status
         and (not fault.outcome or entry.outcome == fault.outcome)
     ]
