@@ -22,7 +22,8 @@ _DAY = 24 * _HOUR
 def format_time_left(seconds: float) -> str:
     """Format a countdown compactly with its two most significant units.
 
-    Examples: ``2 d 3 h``, ``23 h 59 min``, ``4 min 12 s``, ``12 s``; ``Expired`` for ≤ 0.
+    Examples: ``2 d 3 h``, ``23 h 59 min``, ``36 h``, ``4 min 12 s``, ``12 s``; ``Expired``
+    for ≤ 0. Hours are used up to two days, so a fresh 24-hour token reads ``24 h``.
     The value is rounded *up* to whole seconds, as a countdown should be: a token with 0.3 s
     left is still valid, so it reads ``1 s`` rather than ``0 s``. A zero minor unit is dropped
     (``5 min``, not ``5 min 0 s``) to keep the column narrow.
@@ -38,7 +39,7 @@ def format_time_left(seconds: float) -> str:
         return f"{total} s"
     if total < _HOUR:
         return _two_units(total // _MINUTE, "min", total % _MINUTE, "s")
-    if total < _DAY:
+    if total < 2 * _DAY:  # account tokens live 24 h by default: "1 d" would hide the hours
         return _two_units(total // _HOUR, "h", (total % _HOUR) // _MINUTE, "min")
     return _two_units(total // _DAY, "d", (total % _DAY) // _HOUR, "h")
 
