@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,7 +54,7 @@ class SavedConnection:
     @classmethod
     def new(cls, name: str, region: str, client_id: str, custom_url: str = "") -> SavedConnection:
         return cls(
-            id=uuid.uuid4().hex,
+            id=_new_id(),
             name=name,
             region=region,
             custom_url=custom_url,
@@ -167,6 +166,12 @@ def set_aside_if_unreadable(qsettings: QSettings) -> str | None:
         f"The settings file was damaged ({reason}), so it was set aside as {aside.name} and "
         "the app started with default settings. Saved connections may need to be added again."
     )
+
+
+def _new_id() -> str:
+    import uuid  # only when a connection is added: not worth its import before first paint
+
+    return uuid.uuid4().hex
 
 
 class AppSettings:

@@ -6,7 +6,6 @@ is a configuration mistake to explain, not a network failure to retry.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
@@ -28,6 +27,8 @@ def is_loopback_host(host: str) -> bool:
     if host.lower() == "localhost":
         return True
     try:
+        import ipaddress  # first needed when a connection is checked, after the first paint
+
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
