@@ -23,6 +23,7 @@ from desktop_app.credentials import (
     describe_backend,
     unusable_reason,
 )
+from tests.conftest import _memory_keyring
 
 SECRET = "s3cret-value-that-must-not-leak"
 
@@ -58,23 +59,8 @@ def _backend(kind: str) -> KeyringBackend:
         def delete_password(self, service: str, username: str) -> None:
             raise PasswordDeleteError("nothing stored")
 
-    class PlaintextKeyring(KeyringBackend):
-        """Looks like keyrings.alt's file store: must never be used."""
-
-        priority = 1  # type: ignore[assignment]
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.entries: dict[tuple[str, str], str] = {}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.entries.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.entries[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            self.entries.pop((service, username), None)
+    class PlaintextKeyring(type(_memory_keyring())):  # type: ignore[misc]
+        """Works like the test keyring but looks like keyrings.alt's file store: never use."""
 
     PlaintextKeyring.__module__ = "keyrings.alt.file"
     kinds: dict[str, type[KeyringBackend]] = {
