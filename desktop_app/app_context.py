@@ -69,10 +69,6 @@ class SandboxHandle:
         handle._owned = False
         return handle
 
-    @property
-    def running(self) -> Any:
-        return self._running
-
     def config(self) -> ConnectionConfig:
         with self._lock:
             if self._running is None:

@@ -12,7 +12,7 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
@@ -113,7 +113,6 @@ class JobHandle:
     on_failure: Callable[[BaseException], None] | None = None
     on_progress: Callable[[Any], None] | None = None
     on_finished: Callable[[], None] | None = None
-    done: bool = field(default=False)
 
     def cancel(self) -> None:
         self.context.cancel()
@@ -142,9 +141,6 @@ class JobRunner(QObject):
     @property
     def busy(self) -> bool:
         return bool(self._jobs)
-
-    def is_running(self, channel: str) -> bool:
-        return any(h.channel == channel for h in self._jobs.values())
 
     def submit(
         self,
@@ -218,7 +214,6 @@ class JobRunner(QObject):
         handle = self._jobs.pop(job_id, None)
         if handle is None:
             return
-        handle.done = True
         if (
             self._accepting
             and self._latest.get(handle.channel) == job_id

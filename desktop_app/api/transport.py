@@ -279,7 +279,6 @@ class Transport:
         self.base_url = base_url.rstrip("/")
         self.redact = redactor
         self.timeouts = timeouts
-        self._aborted = threading.Event()
         self._registry = _SocketRegistry()
         self.session = requests.Session()
         self.session.trust_env = False  # a stray proxy variable must not reroute secrets
