@@ -47,6 +47,14 @@ def log_in(qtbot: QtBot, window: MainWindow, username: str, password: str) -> ob
     return blocker.args[0]
 
 
+def log_in_and_fail(qtbot: QtBot, window: MainWindow, username: str, password: str) -> str:
+    """Type, click Log in, wait for the failure; returns what the error label says."""
+    type_login(qtbot, window, username, password)
+    with qtbot.waitSignal(window.login_failed, timeout=20_000):
+        qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+    return find(window, QLabel, "loginErrorLabel").text()
+
+
 def table_column(window: MainWindow, column: int) -> list[str]:
     view = find(window, QTableView, "tokenTable")
     model = view.model()
@@ -105,10 +113,7 @@ def test_wrong_password_is_explained_and_nothing_typed_is_lost(
     qtbot: QtBot, connected_window: MainWindow
 ) -> None:
     window = connected_window
-    type_login(qtbot, window, "ron@swanson.com", "not-his-password")
-    with qtbot.waitSignal(window.login_failed, timeout=20_000):
-        qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
-    error = find(window, QLabel, "loginErrorLabel").text()
+    error = log_in_and_fail(qtbot, window, "ron@swanson.com", "not-his-password")
     assert error.startswith("Username or password not accepted for this password profile.")
     assert "not-his-password" not in error
     assert find(window, QLineEdit, "loginUsernameEdit").text() == "ron@swanson.com"
@@ -138,14 +143,8 @@ def test_a_server_error_is_plain_words_and_the_next_try_works(
 ) -> None:
     window = connected_window
     sandbox.fail_next(500, TOKENS)
-    type_login(qtbot, window, "ron@swanson.com", "pawnee-parks-1")
-    with qtbot.waitSignal(window.login_failed, timeout=20_000):
-        qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
-    assert (
-        find(window, QLabel, "loginErrorLabel")
-        .text()
-        .startswith("The store had a problem answering (HTTP 500).")
-    )
+    error = log_in_and_fail(qtbot, window, "ron@swanson.com", "pawnee-parks-1")
+    assert error.startswith("The store had a problem answering (HTTP 500).")
     with qtbot.waitSignal(window.login_succeeded, timeout=20_000):
         qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
     assert len(table_column(window, 0)) == 3
@@ -157,14 +156,8 @@ def test_rate_limiting_is_explained(
 ) -> None:
     window = connected_window
     sandbox.fail_next(429, TOKENS, times=5)
-    type_login(qtbot, window, "ron@swanson.com", "pawnee-parks-1")
-    with qtbot.waitSignal(window.login_failed, timeout=20_000):
-        qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
-    assert (
-        find(window, QLabel, "loginErrorLabel")
-        .text()
-        .startswith("The store is receiving too many requests. Try again in 1 second.")
-    )
+    error = log_in_and_fail(qtbot, window, "ron@swanson.com", "pawnee-parks-1")
+    assert error.startswith("The store is receiving too many requests. Try again in 1 second.")
 
 
 def test_a_shopper_with_no_accounts_is_told_exactly_that(
@@ -290,14 +283,8 @@ def test_a_login_failing_on_a_later_page_puts_the_previous_table_back(
     summary = find(window, QLabel, "loginSummaryLabel").text()
     choose_profile(window, DEMO_EMAIL_PROFILE_ID)
     sandbox.fail_next(500, TOKENS, after=1)
-    type_login(qtbot, window, "leslie@knope.com", "waffles-250")
-    with qtbot.waitSignal(window.login_failed, timeout=20_000):
-        qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
-    assert (
-        find(window, QLabel, "loginErrorLabel")
-        .text()
-        .startswith("The store had a problem answering (HTTP 500).")
-    )
+    error = log_in_and_fail(qtbot, window, "leslie@knope.com", "waffles-250")
+    assert error.startswith("The store had a problem answering (HTTP 500).")
     assert len(table_column(window, 0)) == 3
     assert find(window, QLabel, "loginSummaryLabel").text() == summary
 
