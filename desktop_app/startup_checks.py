@@ -7,11 +7,9 @@ goes to the log file, where a support ticket will look for it.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 
 from desktop_app import APP_NAME, ORGANIZATION
@@ -47,6 +45,8 @@ def _loadable(soname: str) -> bool:
     bundled = getattr(sys, "_MEIPASS", None)
     if bundled is not None and Path(bundled, soname).exists():
         return True
+    import ctypes  # only on X11, where Qt is about to load these libraries itself
+
     try:
         ctypes.CDLL(soname)
     except OSError:
@@ -82,6 +82,8 @@ def default_log_folder(environ: Mapping[str, str] = os.environ) -> Path:
 
 def record_start_failure(message: str, folder: Path | None = None) -> Path | None:
     """Append the line to the log file; a log that cannot be written is not a second error."""
+    from datetime import datetime  # a start that fails is the rare path
+
     folder = folder or default_log_folder()
     path = folder / "shopper-login-desk.log"
     try:

@@ -1,1 +1,1 @@
-"""Icons and the stylesheet, shipped inside the package as ``desktop_app.resources``."""
+"""Icons, shipped inside the package as ``desktop_app.resources``."""

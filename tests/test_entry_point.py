@@ -76,6 +76,39 @@ def test_the_window_paints_before_requests_or_keyring_are_imported() -> None:
     assert "heavy: []" in result.stdout
 
 
+AFTER_THE_FIRST_PAINT = (
+    "ctypes",
+    "desktop_app.api.models",
+    "desktop_app.ui.activity_log",
+    "desktop_app.ui.menus",
+    "desktop_app.ui.password_login_form",
+    "desktop_app.ui.token_tools",
+    "socket",
+)
+
+
+def test_the_first_paint_loads_only_what_the_first_window_shows() -> None:
+    """Each module here once cost start-up time before the window appeared (./dev bench)."""
+    code = (
+        "import sys\n"
+        "import desktop_app.ui.application as application\n"
+        "from desktop_app.__main__ import main\n"
+        "report = application.FirstPaintProbe._report\n"
+        "def at_first_paint(self):\n"
+        f"    early = [m for m in {AFTER_THE_FIRST_PAINT!r} if m in sys.modules]\n"
+        "    print('loaded before the paint:', early)\n"
+        "    report(self)\n"
+        "application.FirstPaintProbe._report = at_first_paint\n"
+        "sys.exit(main(['--startup-time']))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "loaded before the paint: []" in result.stdout, result.stdout
+
+
 def test_the_version_has_one_source() -> None:
     """pyproject reads desktop_app._version, so the installed metadata can never disagree."""
     from importlib.metadata import version

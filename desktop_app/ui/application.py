@@ -6,7 +6,6 @@ import argparse
 import gc
 import logging
 import signal
-import socket
 import sys
 import time
 from collections.abc import Callable
@@ -14,13 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSocketNotifier, QTimer
-from PySide6.QtGui import QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
 
 from desktop_app import APP_NAME, ORGANIZATION, __version__
 from desktop_app.app_context import SANDBOX, AppContext
 from desktop_app.resource_paths import resource_path
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.tones import follow_colour_scheme
 from desktop_app.worker import JobRunner
 
 if TYPE_CHECKING:
@@ -81,21 +81,7 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("shopper-login-desk")
     app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
-    apply_stylesheet(app)
-    # Follow the desktop when it switches between light and dark while the app runs.
-    app.styleHints().colorSchemeChanged.connect(lambda _: apply_stylesheet(app))
-
-
-# (light, dark) pairs, each with at least 4.5:1 contrast on its usual window colour.
-MESSAGE_COLOURS = {"error": ("#c0281f", "#ff7a70"), "ok": ("#23773a", "#6fd38a")}
-
-
-def apply_stylesheet(app: QApplication) -> None:
-    dark = app.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    sheet = resource_path("style.qss").read_text(encoding="utf-8")
-    for name, (light_colour, dark_colour) in MESSAGE_COLOURS.items():
-        sheet = sheet.replace(f"@{name}@", dark_colour if dark else light_colour)
-    app.setStyleSheet(sheet)
+    follow_colour_scheme(app)
 
 
 def run(args: argparse.Namespace, *, started_at: float) -> int:
@@ -108,17 +94,14 @@ def run(args: argparse.Namespace, *, started_at: float) -> int:
     context = AppContext(runner=JobRunner())
     window = MainWindow(context, defer_extras=True)
     probe = FirstPaintProbe(window, started_at, app) if args.startup_time else None
-    session = Session(window, context)
+    session = Session(window, context, on_terminate=lambda: (window.close(), app.quit()))
     if not args.startup_time:
         # After the first paint and the window's second phase: the crash handler and the
         # log file install, the keyring loads, the sandbox starts and the connection is
         # checked on workers — never before the window is up.
         window.extras_ready.connect(lambda: session.start(sandbox=args.sandbox))
     window.show()
-    # SIGTERM (logout, `kill`, a service manager) closes the window as its close button does.
-    termination = TerminationWatcher(lambda: (window.close(), app.quit()))
     status = app.exec()
-    termination.uninstall()
     session.end()
     context.shutdown()
     if probe is not None and not probe.complete:
@@ -136,6 +119,8 @@ class TerminationWatcher(QObject):
     """
 
     def __init__(self, on_terminate: Callable[[], object]) -> None:
+        import socket  # loaded after the first paint, with the session
+
         super().__init__()
         self._on_terminate = on_terminate
         self._reader, self._writer = socket.socketpair()
@@ -178,11 +163,15 @@ def settle_heap() -> None:
 class Session:
     """What runs between the first paint and quitting: crash handler, log file, connection."""
 
-    def __init__(self, window: MainWindow, context: AppContext) -> None:
+    def __init__(
+        self, window: MainWindow, context: AppContext, on_terminate: Callable[[], object]
+    ) -> None:
         self.window = window
         self.context = context
+        self.on_terminate = on_terminate
         self.log_file: Path | None = None
         self.crash_handler: CrashHandler | None = None
+        self.termination: TerminationWatcher | None = None
 
     def start(self, *, sandbox: bool) -> None:
         from desktop_app.ui.activity_log import log_directory
@@ -192,10 +181,14 @@ class Session:
             self.context.redactor, log_directory(), lambda: self.window
         )
         self.crash_handler.install()
+        # SIGTERM (logout, `kill`, a service manager) closes the window as its close button does.
+        self.termination = TerminationWatcher(self.on_terminate)
         self.log_file = start_session(self.window, self.context, sandbox)
         settle_heap()
 
     def end(self) -> None:
+        if self.termination is not None:
+            self.termination.uninstall()
         if self.crash_handler is not None:
             self.crash_handler.uninstall()
         if self.log_file is not None:
@@ -206,6 +199,8 @@ class Session:
 
 def start_session(window: MainWindow, context: AppContext, sandbox: bool) -> Path:
     """Returns the log file it opened, for the caller to close at exit."""
+    from PySide6.QtWidgets import QMessageBox
+
     from desktop_app.ui.activity_log import install_file_log
 
     log_file = install_file_log(redact=context.redactor)

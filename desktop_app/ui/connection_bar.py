@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidg
 
 from desktop_app.app_context import ConnectionEntry
 from desktop_app.ui.form_fields import named
+from desktop_app.ui.tones import STATUS_TONES, set_tone
 
 
 class ConnectionBar(QWidget):
@@ -56,11 +57,9 @@ class ConnectionBar(QWidget):
         return self._entries[index] if 0 <= index < len(self._entries) else None
 
     def set_status(self, text: str, state: str) -> None:
-        """``state`` is "busy", "ok" or "error"; the stylesheet colours it."""
+        """``state`` is "busy", "ok" or "error": it sets the colour and the Reconnect button."""
         self.status_label.setText(text)
-        self.status_label.setProperty("state", state)
-        self.status_label.style().unpolish(self.status_label)
-        self.status_label.style().polish(self.status_label)
+        set_tone(self.status_label, STATUS_TONES[state])
         self.reconnect_button.setEnabled(state != "busy" and self.current_entry() is not None)
 
     def _emit_current(self) -> None:

@@ -31,6 +31,7 @@ from desktop_app.api.errors import ConfigurationError
 from desktop_app.credentials import SecretStore
 from desktop_app.settings import CUSTOM_REGION, AppSettings, SavedConnection
 from desktop_app.ui.form_fields import FieldError, add_password_toggle, buddy, named, with_error
+from desktop_app.ui.tones import STATUS_TONES, Tone, set_tone
 
 SECRET_HINT = "Without a secret only shopper login works; giving a password login needs it."
 UNSAVED_NAME = "New connection"
@@ -108,7 +109,7 @@ class ConnectionsDialog(QDialog):
         self.client_id_error = FieldError("connectionClientIdError")
         self.secret_location_label = named(QLabel(), "connectionSecretLocationLabel")
         self.secret_location_label.setWordWrap(True)
-        self.secret_location_label.setProperty("role", "hint")
+        set_tone(self.secret_location_label, Tone.HINT)
 
         self.form_box = QGroupBox(UNSAVED_NAME)
         form = QFormLayout()
@@ -134,7 +135,7 @@ class ConnectionsDialog(QDialog):
         self.test_result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label = named(QLabel(), "connectionErrorLabel")
         self.error_label.setWordWrap(True)
-        self.error_label.setProperty("state", "error")
+        set_tone(self.error_label, Tone.ERROR)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label = named(QLabel(), "connectionStatusLabel")
         self.status_label.setWordWrap(True)
@@ -504,8 +505,6 @@ class ConnectionsDialog(QDialog):
 
     @staticmethod
     def _set_state_text(label: QLabel, text: str, state: str) -> None:
-        """``state`` is "ok", "busy" or "error"; the stylesheet colours it."""
+        """``state`` is "ok", "busy" or "error"."""
         label.setText(text)
-        label.setProperty("state", state)
-        label.style().unpolish(label)
-        label.style().polish(label)
+        set_tone(label, STATUS_TONES[state])

@@ -6,7 +6,10 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QIcon
-from PySide6.QtWidgets import QLabel, QLineEdit, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from desktop_app.resource_paths import resource_path
+from desktop_app.ui.tones import Tone, set_tone
 
 ObjectT = TypeVar("ObjectT", bound=QObject)
 
@@ -23,7 +26,7 @@ class FieldError(QLabel):
     def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(object_name)
-        self.setProperty("role", "fieldError")
+        set_tone(self, Tone.ERROR)
         self.setWordWrap(True)
         self.hide()
 
@@ -51,7 +54,7 @@ def with_error(field: QWidget, error: FieldError, hint: str | None = None) -> QW
     layout.addWidget(field)
     if hint:
         note = QLabel(hint)
-        note.setProperty("role", "hint")
+        set_tone(note, Tone.HINT)
         note.setWordWrap(True)
         layout.addWidget(note)
     layout.addWidget(error)
@@ -61,8 +64,10 @@ def with_error(field: QWidget, error: FieldError, hint: str | None = None) -> QW
 def add_password_toggle(edit: QLineEdit) -> QAction:
     """A show/hide eye inside the field: support staff often read a password back to a caller."""
     edit.setEchoMode(QLineEdit.EchoMode.Password)
-    icon = edit.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView)
-    action = edit.addAction(QIcon(icon), QLineEdit.ActionPosition.TrailingPosition)
+    # Our own eye, not a style's standard pixmap: no style offers an eye, and touching QStyle
+    # from Python costs ~4 ms of start-up (PySide builds all of its enums on first use).
+    icon = QIcon(str(resource_path("icons", "show-password.svg")))
+    action = edit.addAction(icon, QLineEdit.ActionPosition.TrailingPosition)
     action.setCheckable(True)
     action.setToolTip("Show password")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,8 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.api.models import LoginProgress, PasswordProfile
 from desktop_app.ui.form_fields import FieldError, add_password_toggle, buddy, named, with_error
+from desktop_app.ui.tones import Tone, set_tone
+
+if TYPE_CHECKING:  # annotations only: the models load with the API client, after the paint
+    from desktop_app.api.models import LoginProgress, PasswordProfile
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class LoginForm(QGroupBox):
         self.progress_bar.setTextVisible(True)
         self.progress_bar.hide()
         self.error_label = named(QLabel(), "loginErrorLabel")
+        set_tone(self.error_label, Tone.ERROR)
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 

@@ -7,28 +7,20 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QMainWindow,
-    QMenu,
-    QMessageBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app import APP_NAME, __version__
+from desktop_app import APP_NAME
 from desktop_app.api.errors import (
     OperationCancelled,
-)
-from desktop_app.api.models import (
-    AccountToken,
-    LoginProgress,
-    ShopperLogin,
-    StoreConnection,
 )
 from desktop_app.app_context import AppContext, ConnectionEntry, describe_error
 from desktop_app.ui.clipboard_guard import ClipboardGuard, copied_message
@@ -36,20 +28,15 @@ from desktop_app.ui.connection_bar import ConnectionBar
 from desktop_app.ui.form_fields import named
 from desktop_app.ui.login_form import LoginForm, LoginRequest
 from desktop_app.ui.token_table_panel import TokenTablePanel
+from desktop_app.ui.tones import emphasise
 from desktop_app.worker import JobContext
 
 if TYPE_CHECKING:  # annotations only: loaded at run time when first needed
+    from desktop_app.api.models import AccountToken, LoginProgress, ShopperLogin, StoreConnection
     from desktop_app.ui.connections_dialog import ConnectionsDialog
     from desktop_app.ui.token_tools import CurrentLogin
 
 log = logging.getLogger("desktop_app.ui")
-
-CLIPBOARD_CHOICES = (
-    (15, "&15 seconds"),
-    (60, "&60 seconds"),
-    (300, "&5 minutes"),
-    (0, "&Never (not recommended)"),
-)
 
 CONNECT_CHANNEL = "connect"
 CONNECTION_TEST_CHANNEL = "connection-test"
@@ -90,9 +77,10 @@ class MainWindow(QMainWindow):
         self, context: AppContext, parent: QWidget | None = None, *, defer_extras: bool = False
     ) -> None:
         """Built in two phases. First what the agent looks at: connection bar, login form,
-        token table, menus. Then the password-login tab, activity log, token tools and their
-        imports — at once, or with ``defer_extras`` right after the first paint, so the window
-        appears sooner (Qt types cost time the first time Python touches them)."""
+        token table, menu titles. Then the password-login tab, activity log, token tools, the
+        menus' actions and their imports — at once, or with ``defer_extras`` right after the
+        first paint, so the window appears sooner (Qt types cost time the first time Python
+        touches them)."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
@@ -114,6 +102,7 @@ class MainWindow(QMainWindow):
         self.token_panel = TokenTablePanel()
         self.summary_label = named(QLabel(), "loginSummaryLabel")
         self.summary_label.setWordWrap(True)
+        emphasise(self.summary_label)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary_label.setText("Log in as a shopper to see their account tokens here.")
 
@@ -138,7 +127,10 @@ class MainWindow(QMainWindow):
         self.clipboard_guard = ClipboardGuard(
             self, seconds=context.settings.clipboard_clear_seconds
         )
-        self._build_menus()
+        # Titles now, so the menu bar is in place at the first paint; actions in build_extras.
+        self.file_menu = self.menuBar().addMenu("&File")
+        self.view_menu = self.menuBar().addMenu("&View")
+        self.help_menu = self.menuBar().addMenu("&Help")
         self.statusBar().showMessage(context.settings.problem or "Ready")
 
         self.connection_bar.connection_chosen.connect(self.connect_to)
@@ -171,6 +163,7 @@ class MainWindow(QMainWindow):
         if self.has_extras:
             return
         from desktop_app.ui.activity_log import ActivityLogDock, ActivityLogHandler
+        from desktop_app.ui.menus import populate_menus
         from desktop_app.ui.password_login_form import PasswordLoginForm
         from desktop_app.ui.password_logins import PasswordLogins
         from desktop_app.ui.token_tools import TokenTools
@@ -198,7 +191,7 @@ class MainWindow(QMainWindow):
         self.token_tools = TokenTools(
             self, self.context, self.token_panel, self.clipboard_guard, self._current_login
         )
-        self._add_extra_menu_actions()
+        populate_menus(self)
         if (state := self.context.settings.window_state) is not None:
             self.restoreState(state)  # again: the dock did not exist the first time
         self.has_extras = True
@@ -206,83 +199,6 @@ class MainWindow(QMainWindow):
 
     def sizeHint(self) -> QSize:
         return QSize(1200, 640)
-
-    def _build_menus(self) -> None:
-        """Every action has a menu entry and most a shortcut: nothing needs the mouse."""
-        self.file_menu = self.menuBar().addMenu("&File")
-        connections = self.file_menu.addAction("&Connections…")
-        connections.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        connections.triggered.connect(self.open_connections)
-        self._add_clipboard_menu(self.file_menu.addMenu("Clear copied &tokens after"))
-        self._file_separator = self.file_menu.addSeparator()
-        quit_action = self.file_menu.addAction("&Quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-
-        self.view_menu = self.menuBar().addMenu("&View")
-        self._show_form_actions: list[QAction] = []
-        for key, title in (
-            ("Ctrl+1", "&1 Log in as a shopper"),
-            ("Ctrl+2", "&2 Give a password login"),
-        ):
-            action = self.view_menu.addAction(title)
-            action.setShortcut(QKeySequence(key))
-            index = len(self._show_form_actions)
-            action.triggered.connect(lambda _=False, i=index: self.form_tabs.setCurrentIndex(i))
-            self._show_form_actions.append(action)
-        find = self.view_menu.addAction("&Filter accounts")
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(lambda: self.token_panel.filter_edit.setFocus())
-
-        self.help_menu = self.menuBar().addMenu("&Help")
-        about = self.help_menu.addAction(f"&About {APP_NAME}")
-        about.triggered.connect(self._show_about)
-
-    def _add_clipboard_menu(self, menu: QMenu) -> None:
-        """How long a copied token may stay on the clipboard; remembered in the settings."""
-        group = QActionGroup(self)
-        current = self.context.settings.clipboard_clear_seconds
-        for seconds, text in CLIPBOARD_CHOICES:
-            action = menu.addAction(text)
-            action.setCheckable(True)
-            action.setChecked(seconds == current)
-            action.setData(seconds)
-            group.addAction(action)
-        group.triggered.connect(self._set_clipboard_seconds)
-
-    def _set_clipboard_seconds(self, action: QAction) -> None:
-        seconds = int(action.data())
-        self.context.settings.clipboard_clear_seconds = seconds
-        self.clipboard_guard.seconds = seconds
-        self.statusBar().showMessage(
-            f"Copied tokens are cleared from the clipboard after {action.text()}"
-            if seconds
-            else "Copied tokens stay on the clipboard",
-            5000,
-        )
-
-    def _add_extra_menu_actions(self) -> None:
-        from desktop_app.ui.activity_log import open_log_folder
-
-        self.file_menu.insertAction(self._file_separator, self.token_tools.export_action)
-        self.view_menu.addAction(self.token_tools.details_action)
-        self.view_menu.addSeparator()
-        log_action: QAction = self.activity_dock.toggleViewAction()
-        log_action.setText("&Activity log")
-        log_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.view_menu.addAction(log_action)
-        about = self.help_menu.actions()[0]
-        logs = QAction("Open &log folder", self)
-        logs.triggered.connect(lambda: open_log_folder())
-        self.help_menu.insertAction(about, logs)
-
-    def _show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"<b>{APP_NAME}</b> {__version__}<br>Log in as an Elastic Path Commerce shopper "
-            "and read their account tokens.",
-        )
 
     # -- connection -----------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from desktop_app.api.login_rules import (
 )
 from desktop_app.api.models import PasswordLogin, PasswordProfile, RealmUser
 from desktop_app.ui.form_fields import FieldError, add_password_toggle, buddy, named, with_error
+from desktop_app.ui.tones import Tone, set_tone
 
 SEARCH_DELAY_MS = 350  # long enough not to search on every keystroke, short enough to feel live
 
@@ -91,7 +92,7 @@ class PasswordLoginForm(QGroupBox):
         self.results_list.setAccessibleName("Matching users")
         self.results_list.setMaximumHeight(96)
         self.search_status = QLabel()
-        self.search_status.setProperty("role", "hint")
+        set_tone(self.search_status, Tone.HINT)
         self.user_id_edit = named(QLineEdit(), "profileUserAuthInfoEdit")
         self.user_id_edit.setAccessibleName("User ID")
         self.user_id_edit.setPlaceholderText("Picked from the search, or paste a user ID")
@@ -128,6 +129,7 @@ class PasswordLoginForm(QGroupBox):
         )
         self.log_in_as_button.hide()
         self.error_label = named(QLabel(), "profileErrorLabel")
+        set_tone(self.error_label, Tone.ERROR)
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 

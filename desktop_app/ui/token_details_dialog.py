@@ -35,6 +35,7 @@ from desktop_app.api.models import AccountToken, VerifiedMember
 from desktop_app.ui.clipboard_guard import ClipboardGuard
 from desktop_app.ui.form_fields import named
 from desktop_app.ui.time_format import EXPIRED_TEXT, format_expiry_local, format_time_left
+from desktop_app.ui.tones import Tone, set_tone
 
 __all__ = ["TokenDetailsDialog", "claims_text", "verification_text"]
 
@@ -109,13 +110,6 @@ def verification_text(
     if isinstance(result, ApiError):
         return result.explain(), False
     return "The token could not be checked because of an unexpected problem.", False
-
-
-def _set_role(label: QLabel, role: str) -> None:
-    """Change the stylesheet role and re-apply the style (Qt does not do it by itself)."""
-    label.setProperty("role", role)
-    label.style().unpolish(label)
-    label.style().polish(label)
 
 
 def _default_clock() -> datetime:
@@ -236,7 +230,7 @@ class TokenDetailsDialog(QDialog):
         seconds = self.token.seconds_left(self._clock())
         if seconds <= 0:
             self.time_left_label.setText(EXPIRED_TEXT)
-            _set_role(self.time_left_label, "fieldError")
+            set_tone(self.time_left_label, Tone.ERROR)
             self._timer.stop()
         else:
             self.time_left_label.setText(format_time_left(seconds))
@@ -250,14 +244,14 @@ class TokenDetailsDialog(QDialog):
 
     def request_verification(self) -> None:
         self.verify_button.setEnabled(False)
-        _set_role(self.verify_result_label, "")
+        set_tone(self.verify_result_label, Tone.PLAIN)
         self.verify_result_label.setText("Asking the store…")
         self.verify_requested.emit(self.token)
 
     def show_verification(self, result: VerifiedMember | BaseException) -> None:
         """The outcome of :attr:`verify_requested`: the member, or why it failed."""
         text, good = verification_text(result, self.member_id)
-        _set_role(self.verify_result_label, "success" if good else "fieldError")
+        set_tone(self.verify_result_label, Tone.OK if good else Tone.ERROR)
         self.verify_result_label.setText(text)
         self.verify_button.setEnabled(True)
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop_app.api.models import AccountToken
 from desktop_app.ui.form_fields import FieldError, named
 from desktop_app.ui.time_format import format_expiry_utc_iso
+from desktop_app.ui.tones import Tone, set_tone
 
 __all__ = [
     "COLUMNS",
@@ -134,7 +135,7 @@ class ExportDialog(QDialog):
         self.include_tokens_check.setChecked(False)
         self.tokens_warning = named(QLabel(TOKENS_WARNING), "includeTokensWarning")
         self.tokens_warning.setWordWrap(True)
-        self.tokens_warning.setProperty("role", "fieldError")
+        set_tone(self.tokens_warning, Tone.ERROR)
         self.tokens_warning.setVisible(False)
         self.include_tokens_check.toggled.connect(self.tokens_warning.setVisible)
 

@@ -9,6 +9,8 @@ method call, not ``data()`` per row and column.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import (
     QModelIndex,
     QObject,
@@ -17,8 +19,10 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from desktop_app.api.models import AccountToken
 from desktop_app.ui.token_table_model import TokenTableModel
+
+if TYPE_CHECKING:  # annotations only: the models load with the API client, after the paint
+    from desktop_app.api.models import AccountToken
 
 __all__ = ["TokenFilterProxy"]
 

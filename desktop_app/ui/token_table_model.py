@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -28,13 +28,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from desktop_app.api.models import AccountToken
 from desktop_app.ui.time_format import (
     EXPIRED_TEXT,
     format_expiry_local,
     format_expiry_utc_iso,
     format_time_left,
 )
+
+if TYPE_CHECKING:  # annotations only: the models load with the API client, after the paint
+    from desktop_app.api.models import AccountToken
 
 __all__ = ["Clock", "TokenColumn", "TokenTableModel", "mask_token"]
 

@@ -8,6 +8,7 @@ and listens to :attr:`token_copied` for its status bar.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -22,9 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.api.models import AccountToken
 from desktop_app.ui.token_filter_proxy import TokenFilterProxy
 from desktop_app.ui.token_table_model import Clock, TokenColumn, TokenTableModel
+
+if TYPE_CHECKING:  # annotations only: the models load with the API client, after the paint
+    from desktop_app.api.models import AccountToken
 
 __all__ = ["TokenTablePanel", "count_text"]
 

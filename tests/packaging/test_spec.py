@@ -133,7 +133,7 @@ def test_keep_binary(dest: str, kept: bool) -> None:
 
 def test_keep_data_drops_qt_translations_only() -> None:
     assert not bundle_filter.keep_data("PySide6/Qt/translations/qtbase_de.qm")
-    assert bundle_filter.keep_data("resources/style.qss")
+    assert bundle_filter.keep_data("resources/icons/app.svg")
     assert bundle_filter.keep_data("certifi/cacert.pem")
 
 

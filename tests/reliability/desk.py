@@ -19,6 +19,7 @@ from desktop_app.activity import ActivityEntry
 from desktop_app.sandbox import RunningSandbox
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.token_details_dialog import TokenDetailsDialog
+from desktop_app.ui.tones import Tone, tone_of
 from tests.reliability.fault_proxy import FaultyStoreFront
 
 T = TypeVar("T", bound=QObject)
@@ -154,4 +155,4 @@ class Desk:
         dialog = self.dialog
         self.qtbot.mouseClick(dialog.verify_button, Qt.MouseButton.LeftButton)
         self.qtbot.waitUntil(dialog.verify_button.isEnabled, timeout=WAIT_MS)
-        return dialog.verify_result_label.property("role") == "success"
+        return tone_of(dialog.verify_result_label) is Tone.OK

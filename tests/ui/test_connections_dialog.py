@@ -28,6 +28,7 @@ from desktop_app.api.connection import REGION_URLS, ConnectionConfig
 from desktop_app.credentials import SERVICE_NAME, SecretStore
 from desktop_app.settings import AppSettings, SavedConnection
 from desktop_app.ui.connections_dialog import SECRET_HINT, ConnectionsDialog
+from desktop_app.ui.tones import Tone, tone_of
 
 SECRET = "very-secret-client-secret-42"
 T = TypeVar("T", bound=QWidget)
@@ -315,9 +316,9 @@ def test_test_button_emits_the_form_as_a_connection_config(
 
     assert test_button.isEnabled()
     assert result.text() == "The store did not accept this client ID."
-    assert result.property("state") == "error"
+    assert tone_of(result) is Tone.ERROR
     dialog.show_test_result(True, "Connected: admin access.")
-    assert result.property("state") == "ok"
+    assert tone_of(result) is Tone.OK
 
 
 def test_test_with_a_bad_url_does_not_emit(qtbot: QtBot, dialog: ConnectionsDialog) -> None:

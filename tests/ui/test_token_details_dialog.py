@@ -22,6 +22,7 @@ from desktop_app.api.models import AccountToken, VerifiedMember
 from desktop_app.sandbox.seed import DEMO_SHOPPER_PROFILE_ID, RON_ID
 from desktop_app.ui.clipboard_guard import ClipboardGuard
 from desktop_app.ui.token_details_dialog import TokenDetailsDialog, claims_text
+from desktop_app.ui.tones import Tone, tone_of
 from desktop_app.worker import JobContext, JobRunner
 
 NOW = datetime(2030, 1, 1, 12, 0, 0, tzinfo=UTC)
@@ -111,7 +112,7 @@ def test_time_left_ticks_and_stops_at_expiry(qtbot: QtBot, guard: ClipboardGuard
     clock.now = GOOD.expires
     dialog.refresh_time_left()
     assert dialog.time_left_label.text() == "Expired"
-    assert dialog.time_left_label.property("role") == "fieldError"
+    assert tone_of(dialog.time_left_label) is Tone.ERROR
     assert not dialog.is_ticking()
 
 
@@ -185,14 +186,14 @@ def test_verify_asks_and_shows_the_member(qtbot: QtBot, guard: ClipboardGuard) -
         f"The store accepted this token: it acts as Ron Swanson <ron@swanson.com> "
         f"(member {MEMBER_ID})."
     )
-    assert label.property("role") == "success"
+    assert tone_of(label) is Tone.OK
 
 
 def test_a_member_other_than_the_login_is_flagged(qtbot: QtBot, guard: ClipboardGuard) -> None:
     dialog = make_dialog(qtbot, guard)
     dialog.show_verification(VerifiedMember("someone-else", "April Ludgate", ""))
     assert "not the member who logged in" in dialog.verify_result_label.text()
-    assert dialog.verify_result_label.property("role") == "fieldError"
+    assert tone_of(dialog.verify_result_label) is Tone.ERROR
 
 
 @pytest.mark.parametrize(
