@@ -1,7 +1,8 @@
 """The composition root: every long-lived object the windows use, built once and passed in.
 
 Nothing here imports ``requests``, keyring or the sandbox at import time: the window paints
-first and the heavy modules load on the worker thread the first time they are needed.
+first and the heavy modules load on the worker thread the first time they are needed. The
+secret store and the redactor are built on first use too (after the first paint).
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app.api.connection import ConnectionConfig
 from desktop_app.api.errors import ApiError, ConfigurationError
-from desktop_app.api.redaction import Redactor
-from desktop_app.credentials import SecretStore
 from desktop_app.settings import AppSettings, SavedConnection
 from desktop_app.worker import JobRunner
 
 if TYPE_CHECKING:
     from desktop_app.api.client import CommerceClient
+    from desktop_app.api.redaction import Redactor
     from desktop_app.api.transport import RetryPolicy, Timeouts
+    from desktop_app.credentials import SecretStore
 
 log = logging.getLogger("desktop_app")
 
@@ -110,15 +111,35 @@ class AppContext:
     ) -> None:
         self.runner = runner
         self.settings = settings or AppSettings()
-        self.secrets = secrets or SecretStore()
-        # One redactor for every client and the activity log: a secret any of them learns
-        # (client secret, shopper password) is masked everywhere from then on.
-        self.redactor = Redactor()
+        self._secrets = secrets
+        self._redactor: Redactor | None = None
         self.environ = dict(os.environ if environ is None else environ)
         self.sandbox = sandbox or SandboxHandle()
         self.client_options = client_options or ClientOptions()
         self._clients: dict[str, CommerceClient] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the clients
+        self._services_lock = threading.Lock()  # building secrets / redactor (not reentrant)
+
+    @property
+    def secrets(self) -> SecretStore:
+        """The keyring-backed store; safe to reach first from any thread."""
+        with self._services_lock:
+            if self._secrets is None:
+                from desktop_app.credentials import SecretStore
+
+                self._secrets = SecretStore()
+            return self._secrets
+
+    @property
+    def redactor(self) -> Redactor:
+        """One for every client and the activity log: a secret any of them learns (client
+        secret, shopper password) is masked everywhere from then on."""
+        with self._services_lock:
+            if self._redactor is None:
+                from desktop_app.api.redaction import Redactor
+
+                self._redactor = Redactor()
+            return self._redactor
 
     def connections(self) -> list[ConnectionEntry]:
         entries = [ConnectionEntry(key=SANDBOX, label="Sandbox (local demo store)", kind=SANDBOX)]

@@ -9,7 +9,6 @@ Use it from the GUI thread only (``QSettings`` objects are not shared between th
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -201,6 +200,8 @@ class AppSettings:
         if not isinstance(raw, str):
             self._ignore(KEY_CONNECTIONS, "not text")
             return []
+        import json  # saved connections are read after the first paint: so is json
+
         try:
             items = json.loads(raw)
         except ValueError:
@@ -245,6 +246,8 @@ class AppSettings:
             self.last_connection_key = None
 
     def _write_connections(self, connections: list[SavedConnection]) -> None:
+        import json
+
         self.qsettings.setValue(KEY_CONNECTIONS, json.dumps([c.to_json() for c in connections]))
 
     # -- last used connection ----------------------------------------------------------------

@@ -79,10 +79,13 @@ def test_the_window_paints_before_requests_or_keyring_are_imported() -> None:
 AFTER_THE_FIRST_PAINT = (
     "ctypes",
     "desktop_app.api.models",
+    "desktop_app.api.redaction",
+    "desktop_app.credentials",
     "desktop_app.ui.activity_log",
     "desktop_app.ui.menus",
     "desktop_app.ui.password_login_form",
     "desktop_app.ui.token_tools",
+    "json",
     "socket",
 )
 

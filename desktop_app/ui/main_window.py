@@ -145,7 +145,6 @@ class MainWindow(QMainWindow):
         self.clipboard_guard.cleared.connect(
             lambda: self.statusBar().showMessage("Clipboard cleared", 5000)
         )
-        self.connection_bar.set_entries(context.connections())
         self.login_form.set_disconnected("Choose a store connection first")
         self._restore_layout()
         if defer_extras:
@@ -188,6 +187,8 @@ class MainWindow(QMainWindow):
         self.activity_dock.attach(self.activity_handler)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
         self.activity_dock.hide()
+        # The connection list lives in the combo's popup: nobody sees it at the first paint.
+        self.connection_bar.set_entries(self.context.connections())
         self.token_tools = TokenTools(
             self, self.context, self.token_panel, self.clipboard_guard, self._current_login
         )
