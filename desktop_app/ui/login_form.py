@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -24,6 +24,11 @@ from desktop_app.ui.tones import Tone, set_tone
 
 if TYPE_CHECKING:  # annotations only: the models load with the API client, after the paint
     from desktop_app.api.models import LoginProgress, PasswordProfile
+
+
+# A login that answers sooner than this never greys the form out and back: a flash that reads
+# as flicker, and a repaint of the whole form while the login it announces is on the wire.
+BUSY_LOOK_DELAY_MS = 250
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,11 @@ class LoginForm(QGroupBox):
         self.password_edit.textEdited.connect(lambda _: self.password_error.clear_message())
         self.profile_combo.currentIndexChanged.connect(lambda _: self.profile_error.clear_message())
         self._busy = False
+        self._busy_look = False
+        self._busy_look_timer = QTimer(self)
+        self._busy_look_timer.setSingleShot(True)
+        self._busy_look_timer.setInterval(BUSY_LOOK_DELAY_MS)
+        self._busy_look_timer.timeout.connect(lambda: self._set_busy_look(True))
         self._connected = False
         self._update_enabled()
 
@@ -131,8 +141,20 @@ class LoginForm(QGroupBox):
         self._update_enabled()
 
     def set_busy(self, busy: bool) -> None:
+        """Busy at once (another submit is ignored); it looks busy after a short delay."""
         self._busy = busy
         if busy:
+            self._busy_look_timer.start()
+        else:
+            self._busy_look_timer.stop()
+            self._set_busy_look(False)
+
+    def _set_busy_look(self, shown: bool) -> None:
+        """Progress bar and Cancel on, fields and Log in off: the form says "wait"."""
+        if shown == self._busy_look:
+            return
+        self._busy_look = shown
+        if shown:
             self.progress_bar.setRange(0, 0)  # indeterminate until the first page reports
             self.progress_bar.setFormat("Logging in…")
             self.progress_bar.show()
@@ -141,6 +163,8 @@ class LoginForm(QGroupBox):
         self._update_enabled()
 
     def show_progress(self, progress: LoginProgress) -> None:
+        self._busy_look_timer.stop()
+        self._set_busy_look(True)  # pages are coming: not a login to wait out silently
         # QProgressBar.setValue repaints at once, and with it everything dirty in the window
         # (the table that just grew): ~3 ms per page. Updates off turn it into one queued paint.
         self.progress_bar.setUpdatesEnabled(False)
@@ -158,7 +182,9 @@ class LoginForm(QGroupBox):
         self.error_label.setText(message)
 
     def clear_error(self) -> None:
-        self.error_label.clear()
+        # Not QLabel.clear(): that re-lays out and repaints the whole form even when the label
+        # is already empty — on every click, while the login it starts is on the wire.
+        self.error_label.setText("")
 
     def fill(self, password_profile_id: str, username: str, password: str) -> None:
         index = self.profile_combo.findData(password_profile_id)
@@ -210,7 +236,7 @@ class LoginForm(QGroupBox):
         )
 
     def _update_enabled(self) -> None:
-        self.login_button.setEnabled(self._connected and not self._busy)
-        self.cancel_button.setEnabled(self._busy)
+        self.login_button.setEnabled(self._connected and not self._busy_look)
+        self.cancel_button.setEnabled(self._busy_look)
         for field in (self.profile_combo, self.username_edit, self.password_edit):
-            field.setEnabled(not self._busy)
+            field.setEnabled(not self._busy_look)

@@ -192,7 +192,7 @@ def test_cancel_stops_a_slow_login_and_keeps_the_previous_table(
     type_login(qtbot, window, "leslie@knope.com", "waffles-250")
     qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
     cancel = find(window, QPushButton, "cancelButton")
-    assert cancel.isEnabled()
+    qtbot.waitUntil(cancel.isEnabled)  # a slow login looks busy after a moment
     assert not find(window, QPushButton, "loginButton").isEnabled()
     with qtbot.waitSignal(window.login_failed, timeout=5_000) as blocker:
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
