@@ -3,8 +3,13 @@
 ``QSortFilterProxyModel`` sorting a Python model calls ``data()`` ~2·n·log n times: ~1.4 s for
 10,000 rows. So this proxy never sorts: :meth:`sort` forwards to the source model, which sorts
 its own list in ~30 ms and emits ``layoutChanged``; the proxy keeps source order (its own sort
-column stays -1). Filtering uses the source's precomputed case-folded key through a plain
-method call, not ``data()`` per row and column.
+column stays -1).
+
+Filtering is Qt's fixed-string filter on the source's precomputed case-folded key (one
+``data()`` call per row, and only while there is filter text). A Python ``filterAcceptsRow``
+filtered faster (17 vs 38 ms for 10,000 rows) but ran for every row of every reset, insert
+and sort even with an empty filter: ~5 ms more on the stall that ends a 10,000-account login,
+and twice the time for a sort (./dev bench).
 """
 
 from __future__ import annotations
@@ -12,9 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -26,8 +29,6 @@ if TYPE_CHECKING:  # annotations only: the models load with the API client, afte
 
 __all__ = ["TokenFilterProxy"]
 
-_AnyIndex = QModelIndex | QPersistentModelIndex
-
 
 class TokenFilterProxy(QSortFilterProxyModel):
     """Case-insensitive substring filter on account name or ID; sorting is the source's job."""
@@ -37,13 +38,18 @@ class TokenFilterProxy(QSortFilterProxyModel):
         # Dynamic sort/filter would re-run the filter on every dataChanged (every second, for
         # the ticking column) and could re-sort in Python; the key never changes on a tick.
         self.setDynamicSortFilter(False)
+        # Qt's own fixed-string filter on the precomputed key: with no filter text it accepts
+        # every row in C++, so loading 10,000 rows calls no Python per row at all.
+        self.setFilterRole(TokenTableModel.FILTER_KEY_ROLE)
+        self.setFilterKeyColumn(0)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseSensitive)  # both sides folded
         self._needle = ""
         self._source: TokenTableModel | None = None
 
     # ----------------------------------------------------------------- source
 
     def setSourceModel(self, source_model: TokenTableModel) -> None:  # type: ignore[override]
-        """Accept only a :class:`TokenTableModel`: the filter depends on its ``filter_key``."""
+        """Accept only a :class:`TokenTableModel`: the filter reads its ``FILTER_KEY_ROLE``."""
         if not isinstance(source_model, TokenTableModel):
             raise TypeError("TokenFilterProxy needs a TokenTableModel as its source")
         self._source = source_model
@@ -75,18 +81,8 @@ class TokenFilterProxy(QSortFilterProxyModel):
         needle = text.strip().casefold()
         if needle == self._needle:
             return
-        self.beginFilterChange()
         self._needle = needle
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _AnyIndex) -> bool:
-        needle = self._needle
-        if not needle:
-            return True
-        source = self._source
-        if source is None or source_parent.isValid():
-            return False
-        return needle in source.filter_key(source_row)
+        self.setFilterFixedString(needle)
 
     # ------------------------------------------------------------------- sort
 

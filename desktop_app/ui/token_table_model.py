@@ -5,8 +5,8 @@ Built for 10,000 rows in a shown view (see ``docs/platform-notes.md``, "10,000-r
 * Bulk loads are one ``beginResetModel``/``endResetModel``: one relayout instead of 10,000.
 * Sorting happens here, with ``list.sort(key=…)`` on precomputed native keys (~30 ms), never in
   ``QSortFilterProxyModel``, which would call the Python ``data()`` ~2·n·log n times (~1.4 s).
-* Each row carries a precomputed case-folded filter key, so the filter proxy does one substring
-  test per row instead of calling ``data()`` for every cell.
+* Each row carries a precomputed case-folded filter key (``FILTER_KEY_ROLE``), so filtering is
+  one lookup and one substring test per row instead of ``data()`` for every cell.
 * The ticking "Time left" column is refreshed with one ``dataChanged`` per tick for the whole
   column; views repaint only what is visible.
 """
@@ -88,6 +88,7 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_FILTER_KEY = int(Qt.ItemDataRole.UserRole) + 3
 
 
 def mask_token(token: str) -> str:
@@ -153,7 +154,7 @@ class TokenTableModel(QAbstractTableModel):
     """Native sort values: case-folded ``str`` for name/ID, ``datetime`` for expiry/time left."""
     TOKEN_ROLE = int(Qt.ItemDataRole.UserRole) + 2
     """The raw token, for copying; display text is always masked."""
-    FILTER_KEY_ROLE = int(Qt.ItemDataRole.UserRole) + 3
+    FILTER_KEY_ROLE = _FILTER_KEY
     """The row's precomputed lower-case filter key (account name + account ID)."""
 
     EXPIRED_COLOR = QColor(0xD6, 0x45, 0x45)
@@ -212,14 +213,6 @@ class TokenTableModel(QAbstractTableModel):
     def tokens(self) -> tuple[AccountToken, ...]:
         """All tokens in the current display order."""
         return tuple(row.token for row in self._rows)
-
-    def filter_key(self, row: int) -> str:
-        """Precomputed case-folded ``name + "\\n" + id`` for ``row``: what the proxy filters on.
-
-        A plain method rather than ``data()`` because the proxy calls it for every row on
-        each filter change, and a role lookup would go through Qt's variant machinery.
-        """
-        return self._rows[row].filter_key
 
     def is_expired(self, row: int) -> bool:
         """Whether ``row`` was expired as of the last clock read."""
@@ -297,12 +290,13 @@ class TokenTableModel(QAbstractTableModel):
     # ------------------------------------------------------------------- data
 
     def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
+        rows = self._rows
         r = index.row()
-        if r < 0 or r >= len(self._rows):
+        if not 0 <= r < len(rows):  # an invalid index has row -1
             return None
-        row = self._rows[r]
+        row = rows[r]
+        if role == _FILTER_KEY:  # first: the filter asks it of every row, ~10,000 times
+            return row.filter_key
         column = index.column()
         if role in (_DISPLAY, _ACCESSIBLE):
             return self._display(row, column)
@@ -319,8 +313,6 @@ class TokenTableModel(QAbstractTableModel):
             return key(row) if key is not None else None
         if role == self.TOKEN_ROLE:
             return row.token.token
-        if role == self.FILTER_KEY_ROLE:
-            return row.filter_key
         return None
 
     def _display(self, row: _Row, column: int) -> str | None:
