@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QProgressBar, QPushB
 from pytestqt.qtbot import QtBot
 
 from desktop_app.api.errors import OperationCancelled
+from desktop_app.api.models import AccountToken, LoginProgress
 from desktop_app.app_context import SANDBOX
 from desktop_app.sandbox import RunningSandbox
 from desktop_app.sandbox.seed import DEMO_EMAIL_PROFILE_ID, DEMO_SHOPPER_PROFILE_ID
@@ -182,6 +184,50 @@ def test_a_large_login_shows_page_progress(qtbot: QtBot, connected_window: MainW
     assert formats[-1] == "Read page 3 of 3 (250 of 250 accounts)"
 
 
+def test_a_large_login_shows_its_first_page_at_once_and_later_pages_together(
+    qtbot: QtBot, connected_window: MainWindow
+) -> None:
+    window = connected_window
+    choose_profile(window, DEMO_EMAIL_PROFILE_ID)
+    window._page_timer.setInterval(60_000)  # no paced showing before the login ends
+    model = window.token_panel.model
+    shown_at_reset: list[int] = []
+    inserts: list[object] = []
+    model.modelReset.connect(lambda: shown_at_reset.append(model.rowCount()))
+    model.rowsInserted.connect(lambda *args: inserts.append(args))
+    log_in(qtbot, window, "leslie@knope.com", "waffles-250")
+    assert shown_at_reset == [100, 250]  # page 1 of 3 as it arrived; the final sorted reset
+    assert len(inserts) == 1  # pages 2 and 3 in one go, not one repaint per page
+    assert table_column(window, 0)[:2] == ["Knope Campaign 001", "Knope Campaign 002"]
+
+
+def test_a_newer_login_never_shows_pages_an_older_one_left_unshown(
+    qtbot: QtBot, connected_window: MainWindow
+) -> None:
+    window = connected_window
+    window._page_timer.setInterval(60_000)
+    stale = AccountToken(
+        account_id="stale-1",
+        account_name="Stale Holdings",
+        token="stale-token",
+        expires=datetime.now(UTC) + timedelta(hours=1),
+    )
+    # An older login's progress, as the worker reports it: page 1 shown, page 2 still waiting.
+    window._on_login_progress(LoginProgress(1, 3, 1, 3, (stale,)))
+    window._on_login_progress(LoginProgress(2, 3, 2, 3, (stale,)))
+    window.login_form.set_busy(False)  # as if the agent could submit again at once
+    choose_profile(window, DEMO_EMAIL_PROFILE_ID)
+    model = window.token_panel.model
+    first_shown: list[tuple[str, ...]] = []
+    model.modelReset.connect(
+        lambda: first_shown.append(tuple(t.account_name for t in model.tokens()))
+    )
+    log_in(qtbot, window, "leslie@knope.com", "waffles-250")
+    assert first_shown
+    assert "Stale Holdings" not in first_shown[0]
+    assert "Stale Holdings" not in table_column(window, 0)
+
+
 def test_cancel_stops_a_slow_login_and_keeps_the_previous_table(
     qtbot: QtBot, connected_window: MainWindow, sandbox: RunningSandbox
 ) -> None:
@@ -259,20 +305,6 @@ def test_a_refused_connection_is_explained(qtbot: QtBot, window: MainWindow) -> 
     status = find(window, QLabel, "connectionStatusLabel").text()
     assert "refused the connection" in status
     assert not find(window, QPushButton, "loginButton").isEnabled()
-
-
-def test_a_large_login_fills_the_table_page_by_page(
-    qtbot: QtBot, connected_window: MainWindow
-) -> None:
-    window = connected_window
-    choose_profile(window, DEMO_EMAIL_PROFILE_ID)
-    model = window.token_panel.model
-    sizes: list[int] = []
-    model.rowsInserted.connect(lambda *_: sizes.append(model.rowCount()))
-    model.modelReset.connect(lambda: sizes.append(model.rowCount()))
-    log_in(qtbot, window, "leslie@knope.com", "waffles-250")
-    assert sizes == [100, 200, 250, 250]  # first page shown at once, final sorted reset
-    assert table_column(window, 0)[:2] == ["Knope Campaign 001", "Knope Campaign 002"]
 
 
 def test_a_login_failing_on_a_later_page_puts_the_previous_table_back(
