@@ -61,6 +61,21 @@ def with_error(field: QWidget, error: FieldError, hint: str | None = None) -> QW
     return box
 
 
+def add_clear_button(edit: QLineEdit) -> None:
+    """The small ⓧ that empties the field, switched on with the first character typed.
+
+    Qt shows it only while there is text anyway, and switching it on costs ~3.5 ms the first
+    time (the style looks its icon up in the desktop's icon theme): a window that paints
+    before anyone types should not pay that first."""
+
+    def switch_on(text: str) -> None:
+        if text:
+            edit.textChanged.disconnect(switch_on)
+            edit.setClearButtonEnabled(True)
+
+    edit.textChanged.connect(switch_on)
+
+
 def add_password_toggle(edit: QLineEdit) -> QAction:
     """A show/hide eye inside the field: support staff often read a password back to a caller."""
     edit.setEchoMode(QLineEdit.EchoMode.Password)

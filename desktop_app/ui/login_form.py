@@ -19,7 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.ui.form_fields import FieldError, add_password_toggle, buddy, named, with_error
+from desktop_app.ui.form_fields import (
+    FieldError,
+    add_clear_button,
+    add_password_toggle,
+    buddy,
+    named,
+    with_error,
+)
 from desktop_app.ui.tones import Tone, set_tone
 
 if TYPE_CHECKING:  # annotations only: the models load with the API client, after the paint
@@ -52,7 +59,7 @@ class LoginForm(QGroupBox):
         self.username_edit = named(QLineEdit(), "loginUsernameEdit")
         self.username_edit.setAccessibleName("Shopper username")
         self.username_edit.setPlaceholderText("e.g. ron@swanson.com")
-        self.username_edit.setClearButtonEnabled(True)
+        add_clear_button(self.username_edit)
         self.password_edit = named(QLineEdit(), "loginPasswordEdit")
         self.password_edit.setAccessibleName("Shopper password")
         self.password_toggle = add_password_toggle(self.password_edit)

@@ -32,7 +32,14 @@ from desktop_app.api.login_rules import (
     username_problem,
 )
 from desktop_app.api.models import PasswordLogin, PasswordProfile, RealmUser
-from desktop_app.ui.form_fields import FieldError, add_password_toggle, buddy, named, with_error
+from desktop_app.ui.form_fields import (
+    FieldError,
+    add_clear_button,
+    add_password_toggle,
+    buddy,
+    named,
+    with_error,
+)
 from desktop_app.ui.tones import Tone, set_tone
 
 SEARCH_DELAY_MS = 350  # long enough not to search on every keystroke, short enough to feel live
@@ -87,7 +94,7 @@ class PasswordLoginForm(QGroupBox):
         self.search_edit = named(QLineEdit(), "profileUserSearchEdit")
         self.search_edit.setPlaceholderText("Type a name or email, then pick the user")
         self.search_edit.setAccessibleName("Search users by name or email")
-        self.search_edit.setClearButtonEnabled(True)
+        add_clear_button(self.search_edit)
         self.results_list = named(QListWidget(), "profileUserResultsList")
         self.results_list.setAccessibleName("Matching users")
         self.results_list.setMaximumHeight(96)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.ui.form_fields import add_clear_button
 from desktop_app.ui.token_filter_proxy import TokenFilterProxy
 from desktop_app.ui.token_table_model import Clock, TokenColumn, TokenTableModel
 
@@ -73,7 +74,7 @@ class TokenTablePanel(QWidget):
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("tokenFilterEdit")
         self.filter_edit.setPlaceholderText("Filter by account name or ID")
-        self.filter_edit.setClearButtonEnabled(True)
+        add_clear_button(self.filter_edit)
         self.filter_edit.setAccessibleName("Filter accounts")
         self.filter_edit.setAccessibleDescription(
             "Shows only the accounts whose name or ID contains this text"

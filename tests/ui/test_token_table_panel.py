@@ -114,6 +114,8 @@ def test_widgets_are_named_for_styling_tests_and_screen_readers(panel: TokenTabl
     assert table is panel.view
     assert label is panel.count_label
     assert edit.placeholderText() == "Filter by account name or ID"
+    assert not edit.isClearButtonEnabled()  # nothing to clear yet
+    edit.setText("pawnee")
     assert edit.isClearButtonEnabled()
     assert edit.accessibleName()
     assert table.accessibleName()
