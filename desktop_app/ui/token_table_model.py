@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import IntEnum
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -88,7 +89,15 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_SORT_VALUE = int(Qt.ItemDataRole.UserRole) + 1
+_RAW_TOKEN = int(Qt.ItemDataRole.UserRole) + 2
 _FILTER_KEY = int(Qt.ItemDataRole.UserRole) + 3
+_RIGHT_ALIGNED = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+# The item delegate asks every cell for about ten roles per paint (font, decoration, check
+# state…); data() turns the ones it never answers away before touching the index.
+_ANSWERED_ROLES = frozenset(
+    {_DISPLAY, _ACCESSIBLE, _FOREGROUND, _TOOLTIP, _ALIGNMENT, _SORT_VALUE, _RAW_TOKEN, _FILTER_KEY}
+)
 
 
 def mask_token(token: str) -> str:
@@ -103,7 +112,16 @@ def mask_token(token: str) -> str:
 class _Row:
     """One table row: the token plus keys computed once at load time, not per paint or sort."""
 
-    __slots__ = ("expires", "filter_key", "id_key", "name_key", "seq", "token")
+    __slots__ = (
+        "expires",
+        "expires_text",
+        "filter_key",
+        "id_key",
+        "name_key",
+        "name_then_id",
+        "seq",
+        "token",
+    )
 
     def __init__(self, seq: int, token: AccountToken) -> None:
         self.seq = seq  # load order, so sort(-1) can restore it
@@ -111,31 +129,30 @@ class _Row:
         self.expires = token.expires
         self.name_key = token.account_name.casefold()
         self.id_key = token.account_id.casefold()
+        self.name_then_id = (self.name_key, self.id_key)  # the name sort, ties broken by ID
         # A newline separator so a filter can never match across the name/ID boundary.
         self.filter_key = f"{self.name_key}\n{self.id_key}"
+        self.expires_text: str | None = None  # formatted when first shown, then kept
 
 
-def _load_order(row: _Row) -> int:
-    return row.seq
-
-
-def _name_tiebreak(row: _Row) -> tuple[str, str]:
-    return (row.name_key, row.id_key)
-
+# Sort keys are attribute reads done in C (attrgetter), not a Python call per row: sorting
+# 10,000 rows spends its time comparing, not calling.
+_load_order = attrgetter("seq")
+_name_tiebreak = attrgetter("name_then_id")
 
 _SORT_KEYS: dict[int, Callable[[_Row], Any]] = {
     TokenColumn.ACCOUNT_NAME: _name_tiebreak,
-    TokenColumn.ACCOUNT_ID: lambda row: row.id_key,
-    TokenColumn.EXPIRES: lambda row: row.expires,
-    TokenColumn.TIME_LEFT: lambda row: row.expires,  # time left orders exactly like expiry
-    TokenColumn.TOKEN: lambda row: row.token.token,
+    TokenColumn.ACCOUNT_ID: attrgetter("id_key"),
+    TokenColumn.EXPIRES: attrgetter("expires"),
+    TokenColumn.TIME_LEFT: attrgetter("expires"),  # time left orders exactly like expiry
+    TokenColumn.TOKEN: attrgetter("token.token"),
 }
 
 
 # What SORT_ROLE exposes: the primary native value only (the name tie-break is internal).
 _SORT_ROLE_VALUES: dict[int, Callable[[_Row], Any]] = {
     **_SORT_KEYS,
-    TokenColumn.ACCOUNT_NAME: lambda row: row.name_key,
+    TokenColumn.ACCOUNT_NAME: attrgetter("name_key"),
 }
 
 
@@ -150,9 +167,9 @@ class TokenTableModel(QAbstractTableModel):
     load and in :meth:`refresh_time_left`, so every cell painted in one tick agrees on "now".
     """
 
-    SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+    SORT_ROLE = _SORT_VALUE
     """Native sort values: case-folded ``str`` for name/ID, ``datetime`` for expiry/time left."""
-    TOKEN_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+    TOKEN_ROLE = _RAW_TOKEN
     """The raw token, for copying; display text is always masked."""
     FILTER_KEY_ROLE = _FILTER_KEY
     """The row's precomputed lower-case filter key (account name + account ID)."""
@@ -290,6 +307,8 @@ class TokenTableModel(QAbstractTableModel):
     # ------------------------------------------------------------------- data
 
     def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _ANSWERED_ROLES:
+            return None
         rows = self._rows
         r = index.row()
         if not 0 <= r < len(rows):  # an invalid index has row -1
@@ -305,13 +324,11 @@ class TokenTableModel(QAbstractTableModel):
         if role == _TOOLTIP:
             return self._tooltip(row, column)
         if role == _ALIGNMENT:
-            if column == TokenColumn.TIME_LEFT:
-                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-            return None
-        if role == self.SORT_ROLE:
+            return _RIGHT_ALIGNED if column == TokenColumn.TIME_LEFT else None
+        if role == _SORT_VALUE:
             key = _SORT_ROLE_VALUES.get(column)
             return key(row) if key is not None else None
-        if role == self.TOKEN_ROLE:
+        if role == _RAW_TOKEN:
             return row.token.token
         return None
 
@@ -322,7 +339,9 @@ class TokenTableModel(QAbstractTableModel):
         if column == TokenColumn.ACCOUNT_ID:
             return token.account_id
         if column == TokenColumn.EXPIRES:
-            return format_expiry_local(row.expires)
+            if row.expires_text is None:
+                row.expires_text = format_expiry_local(row.expires)
+            return row.expires_text
         if column == TokenColumn.TIME_LEFT:
             if row.expires <= self._now:
                 return EXPIRED_TEXT
@@ -371,7 +390,7 @@ class TokenTableModel(QAbstractTableModel):
         """
         descending = order == Qt.SortOrder.DescendingOrder
         if column < 0:
-            rows.sort(key=lambda row: row.seq)
+            rows.sort(key=_load_order)
             return
         if column == TokenColumn.ACCOUNT_NAME:
             rows.sort(key=_name_tiebreak, reverse=descending)
