@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 from desktop_app.api.connection import ConnectionConfig
 from desktop_app.api.errors import ApiError, ConfigurationError
 from desktop_app.settings import AppSettings, SavedConnection
-from desktop_app.worker import JobRunner
 
 if TYPE_CHECKING:
     from desktop_app.api.client import CommerceClient
     from desktop_app.api.redaction import Redactor
     from desktop_app.api.transport import RetryPolicy, Timeouts
     from desktop_app.credentials import SecretStore
+    from desktop_app.worker import JobRunner
 
 log = logging.getLogger("desktop_app")
 
@@ -102,14 +102,14 @@ class AppContext:
     def __init__(
         self,
         *,
-        runner: JobRunner,
+        runner: JobRunner | None = None,
         environ: Mapping[str, str] | None = None,
         sandbox: SandboxHandle | None = None,
         client_options: ClientOptions | None = None,
         settings: AppSettings | None = None,
         secrets: SecretStore | None = None,
     ) -> None:
-        self.runner = runner
+        self._runner = runner
         self.settings = settings or AppSettings()
         self._secrets = secrets
         self._redactor: Redactor | None = None
@@ -119,6 +119,16 @@ class AppContext:
         self._clients: dict[str, CommerceClient] = {}
         self._lock = threading.Lock()  # the clients
         self._services_lock = threading.Lock()  # building secrets / redactor (not reentrant)
+
+    @property
+    def runner(self) -> JobRunner:
+        """The worker pool every job goes through; made on first use, on the GUI thread (its
+        replies are delivered there), which is after the window's first paint."""
+        if self._runner is None:
+            from desktop_app.worker import JobRunner
+
+            self._runner = JobRunner()
+        return self._runner
 
     @property
     def secrets(self) -> SecretStore:

@@ -85,6 +85,7 @@ AFTER_THE_FIRST_PAINT = (
     "desktop_app.ui.menus",
     "desktop_app.ui.password_login_form",
     "desktop_app.ui.token_tools",
+    "desktop_app.worker",
     "json",
     "socket",
 )

@@ -21,7 +21,6 @@ from desktop_app.app_context import SANDBOX, AppContext
 from desktop_app.resource_paths import resource_path
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.tones import follow_colour_scheme
-from desktop_app.worker import JobRunner
 
 if TYPE_CHECKING:
     from desktop_app.ui.crash_handler import CrashHandler
@@ -91,7 +90,7 @@ def run(args: argparse.Namespace, *, started_at: float) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     configure_application(app)
-    context = AppContext(runner=JobRunner())
+    context = AppContext()
     window = MainWindow(context, defer_extras=True)
     probe = FirstPaintProbe(window, started_at, app) if args.startup_time else None
     session = Session(window, context, on_terminate=lambda: (window.close(), app.quit()))

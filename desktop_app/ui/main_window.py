@@ -29,12 +29,12 @@ from desktop_app.ui.form_fields import named
 from desktop_app.ui.login_form import LoginForm, LoginRequest
 from desktop_app.ui.token_table_panel import TokenTablePanel
 from desktop_app.ui.tones import emphasise
-from desktop_app.worker import JobContext
 
 if TYPE_CHECKING:  # annotations only: loaded at run time when first needed
     from desktop_app.api.models import AccountToken, LoginProgress, ShopperLogin, StoreConnection
     from desktop_app.ui.connections_dialog import ConnectionsDialog
     from desktop_app.ui.token_tools import CurrentLogin
+    from desktop_app.worker import JobContext
 
 log = logging.getLogger("desktop_app.ui")
 

@@ -87,19 +87,7 @@ class TokenTablePanel(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("tokenCountLabel")
 
-        self.copy_token_action = QAction("Copy token", self.view)
-        self.copy_token_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
-        # Scoped to the table so Ctrl+C in the filter box still copies the filter text.
-        self.copy_token_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.copy_token_action.triggered.connect(self.copy_selected_token)
-        self.view.addAction(self.copy_token_action)
-
-        self.copy_account_id_action = QAction("Copy account ID", self.view)
-        self.copy_account_id_action.triggered.connect(self.copy_selected_account_id)
-
-        self.context_menu = QMenu(self.view)
-        self.context_menu.addAction(self.copy_token_action)
-        self.context_menu.addAction(self.copy_account_id_action)
+        self._context_menu: QMenu | None = None  # with the first rows: see context_menu
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._show_context_menu)
 
@@ -195,12 +183,33 @@ class TokenTablePanel(QWidget):
         """Whether the one-second "Time left" refresh is running (only while there are rows)."""
         return self._timer.isActive()
 
+    @property
+    def context_menu(self) -> QMenu:
+        """Copy token / Copy account ID, also bound to the platform's Copy key on the table.
+
+        Built when first needed (the first rows, a right-click, the window's token tools), not
+        before the window's first paint, when there is nothing to copy yet."""
+        if self._context_menu is None:
+            copy_token = QAction("Copy token", self.view)
+            copy_token.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+            # Scoped to the table so Ctrl+C in the filter box still copies the filter text.
+            copy_token.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            copy_token.triggered.connect(self.copy_selected_token)
+            self.view.addAction(copy_token)
+            copy_account_id = QAction("Copy account ID", self.view)
+            copy_account_id.triggered.connect(self.copy_selected_account_id)
+            self._context_menu = QMenu(self.view)
+            self._context_menu.addAction(copy_token)
+            self._context_menu.addAction(copy_account_id)
+        return self._context_menu
+
     # --------------------------------------------------------------- internal
 
     def _on_contents_changed(self, *_args: object) -> None:
         total = self.model.rowCount()
         self.count_label.setText(count_text(self.proxy.rowCount(), total))
         if total and not self._timer.isActive():
+            self.context_menu  # noqa: B018 - rows to copy: the Copy key works from now on
             self._timer.start()
         elif not total:
             self._timer.stop()
