@@ -106,7 +106,7 @@ def test_count_text() -> None:
 
 
 def test_widgets_are_named_for_styling_tests_and_screen_readers(panel: TokenTablePanel) -> None:
-    """The window, stylesheet and accessibility tools find the parts by stable names."""
+    """The window, tests and accessibility tools find the parts by stable names."""
     edit = panel.findChild(QLineEdit, "tokenFilterEdit")
     table = panel.findChild(QTableView, "tokenTable")
     label = panel.findChild(QLabel, "tokenCountLabel")
