@@ -260,6 +260,31 @@ def test_records_from_a_worker_thread_arrive_on_the_gui_thread(
     assert model.data(model.index(0, ActivityColumn.METHOD)) == "GET"
 
 
+def test_a_burst_of_requests_wakes_the_gui_thread_once(
+    qtbot: QtBot, handler: ActivityLogHandler
+) -> None:
+    """Each wake takes the GIL from the worker reading the next page of a login."""
+    told: list[bool] = []
+    handler.entries_waiting.connect(lambda: told.append(True))
+    logger = logging.getLogger("desktop_app.api")
+
+    def worker() -> None:
+        for n in range(100):
+            logger.info(REPLY_TEMPLATE, "POST", f"/v2/tokens?page={n}", 201, 1.0, f"r{n}")
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    qtbot.waitUntil(lambda: bool(told), timeout=5000)
+    QCoreApplication.processEvents()
+    assert told == [True]
+    taken = handler.take_entries()
+    assert [entry.path for entry in taken] == [f"/v2/tokens?page={n}" for n in range(100)]
+    assert handler.take_entries() == []
+    logger.info(REPLY_TEMPLATE, "GET", "/v2/next", 200, 1.0, "r")  # after taking: told again
+    qtbot.waitUntil(lambda: len(told) == 2, timeout=5000)
+
+
 def test_columns_and_colours(qtbot: QtBot, dock: ActivityLogDock) -> None:
     assert dock.objectName() == "activityLog"
     model = dock.model
