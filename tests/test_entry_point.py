@@ -60,17 +60,21 @@ def test_startup_time_paints_the_window_and_exits() -> None:
     assert int(lines[0].split("=", 1)[1]) > 0
 
 
+def run_offscreen(code: str) -> subprocess.CompletedProcess[str]:
+    """``code`` in a fresh interpreter: what is imported depends on nothing a test loaded."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
 def test_the_window_paints_before_requests_or_keyring_are_imported() -> None:
-    code = (
+    result = run_offscreen(
         "import sys\n"
         "from desktop_app.__main__ import main\n"
         "code = main(['--startup-time'])\n"
         "print('heavy:', sorted(m for m in ('requests', 'keyring', 'werkzeug') "
         "if m in sys.modules))\n"
-    )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
     assert "heavy: []" in result.stdout
@@ -93,7 +97,7 @@ AFTER_THE_FIRST_PAINT = (
 
 def test_the_first_paint_loads_only_what_the_first_window_shows() -> None:
     """Each module here once cost start-up time before the window appeared (./dev bench)."""
-    code = (
+    result = run_offscreen(
         "import sys\n"
         "import desktop_app.ui.application as application\n"
         "from desktop_app.__main__ import main\n"
@@ -104,10 +108,6 @@ def test_the_first_paint_loads_only_what_the_first_window_shows() -> None:
         "    report(self)\n"
         "application.FirstPaintProbe._report = at_first_paint\n"
         "sys.exit(main(['--startup-time']))\n"
-    )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
     assert "loaded before the paint: []" in result.stdout, result.stdout
@@ -192,10 +192,7 @@ def test_startup_time_fails_when_the_second_phase_cannot_load() -> None:
         "from desktop_app.__main__ import main\n"
         "sys.exit(main(['--startup-time']))\n"
     )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
-    )
+    result = run_offscreen(code)
     assert result.returncode == 1
     assert "startup_ms=" in result.stdout
     assert "No module named desktop_app.ui.password_logins" in result.stderr
