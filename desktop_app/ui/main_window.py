@@ -322,9 +322,9 @@ class MainWindow(QMainWindow):
         if not pages:
             return
         latest = pages[-1]
-        self.login_form.show_progress(latest)
         if latest.pages_total <= 1:
-            return  # one page: the final result arrives a moment later anyway
+            return  # one page: the result arrives a moment later; no progress bar to flash
+        self.login_form.show_progress(latest)
         tokens = [token for page in pages for token in page.page_tokens]
         if not self._streaming:
             self._streaming = True
