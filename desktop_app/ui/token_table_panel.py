@@ -185,9 +185,11 @@ class TokenTablePanel(QWidget):
 
     @property
     def context_menu(self) -> QMenu:
-        """Copy token / Copy account ID, also bound to the platform's Copy key on the table.
+        """Copy token / Copy account ID, also bound to the platform's Copy key on the table."""
+        return self._copy_actions()
 
-        Built when first needed (the first rows, a right-click, the window's token tools), not
+    def _copy_actions(self) -> QMenu:
+        """Built when first needed (the first rows, a right-click, the window's token tools), not
         before the window's first paint, when there is nothing to copy yet."""
         if self._context_menu is None:
             copy_token = QAction("Copy token", self.view)
@@ -209,7 +211,7 @@ class TokenTablePanel(QWidget):
         total = self.model.rowCount()
         self.count_label.setText(count_text(self.proxy.rowCount(), total))
         if total and not self._timer.isActive():
-            self.context_menu  # noqa: B018 - rows to copy: the Copy key works from now on
+            self._copy_actions()  # rows to copy: the Copy key works from now on
             self._timer.start()
         elif not total:
             self._timer.stop()
