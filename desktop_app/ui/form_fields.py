@@ -20,6 +20,18 @@ def named(widget: ObjectT, object_name: str) -> ObjectT:
     return widget
 
 
+def make_selectable(*labels: QLabel) -> None:
+    """Let the reader select and copy a label's text, e.g. an error to paste into a ticket.
+
+    Called once there is text worth selecting, never while the window is first built: the
+    flag is a ``Qt`` enum, and PySide builds all 93 enums of the ``Qt`` namespace (~12 ms) the
+    first time any of them is touched."""
+    from PySide6.QtCore import Qt
+
+    for label in labels:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+
 class FieldError(QLabel):
     """A message shown right under the field it is about; hidden while there is none."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -24,6 +24,7 @@ from desktop_app.ui.form_fields import (
     add_clear_button,
     add_password_toggle,
     buddy,
+    make_selectable,
     named,
     with_error,
 )
@@ -78,8 +79,7 @@ class LoginForm(QGroupBox):
         self.progress_bar.hide()
         self.error_label = named(QLabel(), "loginErrorLabel")
         set_tone(self.error_label, Tone.ERROR)
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.setWordWrap(True)  # selectable once it has an error: see show_error
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -130,7 +130,7 @@ class LoginForm(QGroupBox):
 
     def set_profiles(self, profiles: tuple[PasswordProfile, ...]) -> None:
         """Keep the chosen profile when the list is refreshed, so a reconnect loses nothing."""
-        previous = self.profile_combo.currentData(Qt.ItemDataRole.UserRole)
+        previous = self.profile_combo.currentData()
         self.profile_combo.clear()
         for profile in profiles:
             label = profile.name + (" (email usernames)" if profile.requires_email else "")
@@ -187,6 +187,7 @@ class LoginForm(QGroupBox):
 
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)
+        make_selectable(self.error_label)  # so it can be pasted into a ticket
 
     def clear_error(self) -> None:
         # Not QLabel.clear(): that re-lays out and repaints the whole form even when the label
@@ -211,7 +212,7 @@ class LoginForm(QGroupBox):
             self.submitted.emit(request)
 
     def _validated_request(self) -> LoginRequest | None:
-        profile_id = self.profile_combo.currentData(Qt.ItemDataRole.UserRole)
+        profile_id = self.profile_combo.currentData()
         username = self.username_edit.text().strip()
         password = self.password_edit.text()
         checks = (
@@ -235,8 +236,8 @@ class LoginForm(QGroupBox):
             error.show_message(message)
         invalid = [field for field, _, message in checks if message]
         if invalid:
-            self.error_label.setText("Fill in the highlighted fields to log in.")
-            invalid[0].setFocus(Qt.FocusReason.OtherFocusReason)
+            self.show_error("Fill in the highlighted fields to log in.")
+            invalid[0].setFocus()
             return None
         return LoginRequest(
             password_profile_id=str(profile_id), username=username, password=password

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from enum import IntEnum
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -35,11 +34,12 @@ from desktop_app.ui.time_format import (
     format_expiry_utc_iso,
     format_time_left,
 )
+from desktop_app.ui.token_columns import TokenColumn
 
 if TYPE_CHECKING:  # annotations only: the models load with the API client, after the paint
     from desktop_app.api.models import AccountToken
 
-__all__ = ["Clock", "TokenColumn", "TokenTableModel", "mask_token"]
+__all__ = ["Clock", "TokenTableModel", "mask_token"]
 
 Clock = Callable[[], datetime]
 
@@ -49,28 +49,6 @@ _AnyIndex = QModelIndex | QPersistentModelIndex
 # VerticalSortHint (which lets views keep column layout work) needs the full signature.
 _LAYOUT_SIGNATURE = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")
 
-
-class TokenColumn(IntEnum):
-    """Column order of the token table; the values are the model's column numbers."""
-
-    ACCOUNT_NAME = 0
-    ACCOUNT_ID = 1
-    EXPIRES = 2
-    TIME_LEFT = 3
-    TOKEN = 4
-
-    @property
-    def title(self) -> str:
-        return _TITLES[self]
-
-
-_TITLES: dict[TokenColumn, str] = {
-    TokenColumn.ACCOUNT_NAME: "Account name",
-    TokenColumn.ACCOUNT_ID: "Account ID",
-    TokenColumn.EXPIRES: "Expires",
-    TokenColumn.TIME_LEFT: "Time left",
-    TokenColumn.TOKEN: "Token",
-}
 
 _COLUMN_COUNT = len(TokenColumn)
 
@@ -300,7 +278,7 @@ class TokenTableModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal:
             if 0 <= section < _COLUMN_COUNT:
-                return _TITLES[TokenColumn(section)]
+                return TokenColumn(section).title
             return None
         return str(section + 1)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtCore import QModelIndex, QPoint, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.ui.form_fields import add_clear_button
-from desktop_app.ui.token_filter_proxy import TokenFilterProxy
-from desktop_app.ui.token_table_model import Clock, TokenColumn, TokenTableModel
+from desktop_app.ui.token_columns import TokenColumn
 
 if TYPE_CHECKING:  # annotations only: the models load with the API client, after the paint
     from desktop_app.api.models import AccountToken
+    from desktop_app.ui.token_filter_proxy import TokenFilterProxy
+    from desktop_app.ui.token_table_model import Clock, TokenTableModel
 
 __all__ = ["TokenTablePanel", "count_text"]
 
@@ -65,11 +66,20 @@ class TokenTablePanel(QWidget):
     account_id_copied = Signal(str)
     """A row's account ID went to the clipboard; carries the account name."""
 
-    def __init__(self, parent: QWidget | None = None, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        clock: Clock | None = None,
+        *,
+        model_later: bool = False,
+    ) -> None:
+        """With ``model_later`` the view shows only its column titles until
+        :meth:`attach_model` (the window calls it right after its first paint)."""
         super().__init__(parent)
-        self.model = TokenTableModel(self) if clock is None else TokenTableModel(self, clock)
-        self.proxy = TokenFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self._clock = clock
+        self.model: TokenTableModel
+        self.proxy: TokenFilterProxy
+        self.has_model = False
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("tokenFilterEdit")
@@ -79,49 +89,36 @@ class TokenTablePanel(QWidget):
         self.filter_edit.setAccessibleDescription(
             "Shows only the accounts whose name or ID contains this text"
         )
-        self.filter_edit.textChanged.connect(self.proxy.set_filter_text)
 
         self.view = QTableView(self)
+        self._titles_only = QStandardItemModel(0, len(TokenColumn), self)
+        self._titles_only.setHorizontalHeaderLabels([column.title for column in TokenColumn])
         self._setup_view()
 
         self.count_label = QLabel(self)
         self.count_label.setObjectName("tokenCountLabel")
 
         self._context_menu: QMenu | None = None  # with the first rows: see context_menu
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._show_context_menu)
-
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_INTERVAL_MS)
-        self._timer.timeout.connect(self.model.refresh_time_left)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count_label)
-
-        # Anything that changes what is shown updates the count and the timer,
-        # including callers that load the model directly.
-        for signal in (
-            self.proxy.modelReset,
-            self.proxy.layoutChanged,
-            self.proxy.rowsInserted,
-            self.proxy.rowsRemoved,
-        ):
-            signal.connect(self._on_contents_changed)
-        self._on_contents_changed()
+        if not model_later:
+            self.attach_model()
 
     def _setup_view(self) -> None:
         view = self.view
         view.setObjectName("tokenTable")
         view.setAccessibleName("Accounts and tokens")
-        view.setModel(self.proxy)
+        view.setModel(self._titles_only)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setAlternatingRowColors(True)
         view.setWordWrap(False)
-        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # ids stay recognisable at both ends
         view.setCornerButtonEnabled(False)
         view.verticalHeader().hide()
         # Fixed row heights: the view never measures rows, which matters at 10,000 of them.
@@ -136,9 +133,52 @@ class TokenTablePanel(QWidget):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + padding)
         header.setHighlightSections(False)
 
+    def attach_model(self) -> None:
+        """Put the model behind the view and switch on sorting, filtering and the tick.
+
+        Why not in ``__init__`` for the main window: the first call Qt makes into a Python
+        model passes a ``Qt`` enum, and PySide builds the whole ``Qt`` namespace (93 enum
+        types, ~12 ms) the first time any of it is touched. Until this runs, the view shows
+        the same column titles from a C++ model of no rows; the header keeps its section
+        sizes and any restored state across the swap (same column count)."""
+        if self.has_model:
+            return
+        from PySide6.QtCore import Qt
+
+        from desktop_app.ui.token_filter_proxy import TokenFilterProxy
+        from desktop_app.ui.token_table_model import TokenTableModel
+
+        clock = self._clock
+        self.model = TokenTableModel(self) if clock is None else TokenTableModel(self, clock)
+        self.proxy = TokenFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.set_filter_text(self.filter_edit.text())
+        self.filter_edit.textChanged.connect(self.proxy.set_filter_text)
+
+        view = self.view
+        view.setModel(self.proxy)
+        self._titles_only.deleteLater()
+        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # ids stay recognisable at both ends
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._show_context_menu)
+        header = view.horizontalHeader()
+        if not header.isSortIndicatorShown():  # no saved layout restored: the default order
+            header.setSortIndicator(TokenColumn.ACCOUNT_NAME, Qt.SortOrder.AscendingOrder)
         # Header clicks reach TokenFilterProxy.sort, which forwards to the model's fast sort.
-        header.setSortIndicator(TokenColumn.ACCOUNT_NAME, Qt.SortOrder.AscendingOrder)
         view.setSortingEnabled(True)
+
+        self._timer.timeout.connect(self.model.refresh_time_left)
+        # Anything that changes what is shown updates the count and the timer,
+        # including callers that load the model directly.
+        for signal in (
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+        ):
+            signal.connect(self._on_contents_changed)
+        self.has_model = True
+        self._on_contents_changed()
 
     # ------------------------------------------------------------- public API
 
@@ -192,6 +232,8 @@ class TokenTablePanel(QWidget):
         """Built when first needed (the first rows, a right-click, the window's token tools), not
         before the window's first paint, when there is nothing to copy yet."""
         if self._context_menu is None:
+            from PySide6.QtCore import Qt
+
             copy_token = QAction("Copy token", self.view)
             copy_token.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
             # Scoped to the table so Ctrl+C in the filter box still copies the filter text.

@@ -35,7 +35,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.api.models import AccountToken
-from desktop_app.ui.token_table_model import TokenColumn
+from desktop_app.ui.token_columns import TokenColumn
 from desktop_app.ui.token_table_panel import TokenTablePanel
 from tests.benchmarks.harness import ABSOLUTE_MAX, Figure, write_figures
 

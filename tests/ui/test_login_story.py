@@ -133,9 +133,9 @@ def test_empty_fields_are_flagged_before_anything_is_sent(
     assert find(window, QLabel, "loginPasswordError").text() == "Enter the shopper's password."
     assert find(window, QLabel, "loginPasswordError").isVisible()
     assert not find(window, QLabel, "loginUsernameError").isVisible()
-    assert find(window, QLabel, "loginErrorLabel").text() == (
-        "Fill in the highlighted fields to log in."
-    )
+    error = find(window, QLabel, "loginErrorLabel")
+    assert error.text() == "Fill in the highlighted fields to log in."
+    assert error.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
     assert find(window, QLineEdit, "loginUsernameEdit").text() == "ron@swanson.com"
     assert sandbox.request_log == []
 
@@ -147,6 +147,8 @@ def test_a_server_error_is_plain_words_and_the_next_try_works(
     sandbox.fail_next(500, TOKENS)
     error = log_in_and_fail(qtbot, window, "ron@swanson.com", "pawnee-parks-1")
     assert error.startswith("The store had a problem answering (HTTP 500).")
+    label = find(window, QLabel, "loginErrorLabel")  # selectable, to paste into a ticket
+    assert label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
     with qtbot.waitSignal(window.login_succeeded, timeout=20_000):
         qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
     assert len(table_column(window, 0)) == 3
@@ -329,9 +331,13 @@ def test_the_real_start_shows_the_window_first_and_the_rest_right_after(
     qtbot.addWidget(window)
     assert not window.has_extras
     assert window.form_tabs.count() == 1
+    assert not window.token_panel.has_model  # the table shows its titles only
     with qtbot.waitSignal(window.extras_ready, timeout=5_000):
         window.show()
     assert window.form_tabs.count() == 2
+    assert window.token_panel.has_model
+    summary = find(window, QLabel, "loginSummaryLabel")
+    assert summary.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
     with qtbot.waitSignal(window.connection_ready, timeout=10_000):
         window.select_connection(SANDBOX)
     combo = window.password_login_form.profile_combo

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableView
 from pytestqt.qtbot import QtBot
 
 from desktop_app.api.models import AccountToken
-from desktop_app.ui.token_table_model import TokenColumn
+from desktop_app.ui.token_columns import TokenColumn
 from desktop_app.ui.token_table_panel import TokenTablePanel, count_text
 
 NOW = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
@@ -260,3 +260,62 @@ def test_time_left_ticks_while_there_are_rows(
     assert not panel.is_ticking()
     assert panel.count_label.text() == ""
     assert panel.selected_token() is None
+
+
+def header_titles(view: QTableView) -> list[str]:
+    model = view.horizontalHeader().model()
+    return [
+        model.headerData(column, Qt.Orientation.Horizontal, DISPLAY)
+        for column in range(model.columnCount())
+    ]
+
+
+def test_a_panel_whose_model_comes_later_shows_its_titles_and_keeps_what_was_done_meanwhile(
+    qtbot: QtBot, clock: FakeClock
+) -> None:
+    """As the main window builds it: titles at the first paint, the model right after. A
+    layout restored in between (widths, sort order) and text typed meanwhile are kept."""
+    panel = TokenTablePanel(clock=clock, model_later=True)
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    titles = [column.title for column in TokenColumn]
+    assert header_titles(panel.view) == titles
+    assert not panel.has_model
+
+    saved = TokenTablePanel(clock=clock)  # a layout saved by last session's window
+    qtbot.addWidget(saved)
+    header = saved.view.horizontalHeader()
+    header.resizeSection(TokenColumn.ACCOUNT_ID, 321)
+    header.setSortIndicator(TokenColumn.EXPIRES, Qt.SortOrder.AscendingOrder)
+    assert panel.view.horizontalHeader().restoreState(header.saveState())
+    qtbot.keyClicks(panel.filter_edit, "co")
+
+    panel.attach_model()
+    panel.set_tokens([COBALT, ACME, BETA])
+    assert header_titles(panel.view) == titles
+    assert panel.view.horizontalHeader().sectionSize(TokenColumn.ACCOUNT_ID) == 321
+    assert shown_names(panel) == ["Cobalt Outlet"]  # the filter typed before still applies
+    qtbot.keyClicks(panel.filter_edit, "x")
+    assert shown_names(panel) == []
+    panel.filter_edit.clear()
+    # Sorted as restored: soonest expiry first.
+    assert shown_names(panel) == ["Cobalt Outlet", "Beta Wholesale", "Acme Retail"]
+    assert panel.model.sort_column() == TokenColumn.EXPIRES
+    assert panel.count_label.text() == "3 accounts"
+
+
+def test_a_panel_with_no_saved_layout_sorts_by_name_once_its_model_is_attached(
+    qtbot: QtBot, clock: FakeClock
+) -> None:
+    panel = TokenTablePanel(clock=clock, model_later=True)
+    qtbot.addWidget(panel)
+    panel.attach_model()
+    panel.attach_model()  # a second call changes nothing
+    panel.set_tokens([COBALT, ACME, BETA])
+    header = panel.view.horizontalHeader()
+    assert header.isSortIndicatorShown()
+    assert header.sortIndicatorSection() == TokenColumn.ACCOUNT_NAME
+    assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    assert shown_names(panel) == ["Acme Retail", "Beta Wholesale", "Cobalt Outlet"]
