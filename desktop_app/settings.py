@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +149,8 @@ def set_aside_if_unreadable(qsettings: QSettings) -> str | None:
     if reason is None and qsettings.status() == QSettings.Status.NoError:
         return None
     reason = reason or f"Qt reported {qsettings.status().name}"
+    from datetime import UTC, datetime  # only for a damaged file: not on every start
+
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.name}.unreadable-{stamp}")
     try:

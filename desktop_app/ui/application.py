@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 import logging
 import signal
 import sys
 import time
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSocketNotifier, QTimer
@@ -22,7 +19,11 @@ from desktop_app.resource_paths import resource_path
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.tones import follow_colour_scheme
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: each import after PySide6 costs its source scan
+    import argparse
+    from collections.abc import Callable
+    from pathlib import Path
+
     from desktop_app.ui.crash_handler import CrashHandler
 
 log = logging.getLogger("desktop_app")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop_app.api.redaction import MASK, Redactor, redact_shapes
+from desktop_app.api.redaction import _SHAPES, MASK, Redactor, redact_shapes
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl"
 
@@ -40,3 +40,56 @@ def test_secret_shapes_are_masked_without_knowing_the_value() -> None:
 )
 def test_a_registered_secret_never_survives(secret: str, before: str, after: str) -> None:
     assert secret not in Redactor([secret])(before + secret + after)
+
+
+def every_shape_pass(text: str) -> str:
+    """What redact_shapes did before it skipped text holding no shape's marker."""
+    for pattern, replacement in _SHAPES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "Bearer ",
+        "bEaReR\t",
+        "eyJ",
+        "EYJ",
+        ".abc",
+        "client_secret=",
+        "Password=",
+        '"password": "',
+        '"TOKEN":"',
+        "access_token=",
+        "refresh_token=x",
+        "tokens?",
+        "ep-account-management-authentication-token: ",
+        "EP-Account-Management-Authentication-Token=",
+        "'",
+        '"',
+        "\\",
+        "=",
+        ":",
+        " ",
+        "&",
+        "ſecret=",  # ſ (long s) matches s case-insensitively
+        "to\u212aen=",  # KELVIN SIGN matches k
+        "authentıcation",  # dotless ı
+        "/v2/account-members/tokens?page%5Blimit%5D=100",
+        "zzz123",
+    ]
+)
+
+
+@given(st.lists(st.one_of(_FRAGMENTS, st.text(max_size=6)), max_size=12))
+def test_skipping_text_without_a_shape_marker_masks_exactly_as_every_pass_would(
+    pieces: list[str],
+) -> None:
+    text = "".join(pieces)
+    assert redact_shapes(text) == every_shape_pass(text)
+
+
+def test_a_plain_request_line_is_left_as_it_is() -> None:
+    line = "POST /v2/account-members/tokens?page%5Blimit%5D=100&page%5Boffset%5D=0 -> 200 in 2 ms"
+    assert redact_shapes(line) == line
+    assert Redactor(["not-in-the-line"])(line) == line
