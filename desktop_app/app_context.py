@@ -11,16 +11,15 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from desktop_app.api.connection import ConnectionConfig
 from desktop_app.api.errors import ApiError, ConfigurationError
 from desktop_app.settings import AppSettings, SavedConnection
 
 if TYPE_CHECKING:
     from desktop_app.api.client import CommerceClient
+    from desktop_app.api.connection import ConnectionConfig
     from desktop_app.api.redaction import Redactor
     from desktop_app.api.transport import RetryPolicy, Timeouts
     from desktop_app.credentials import SecretStore
@@ -33,9 +32,11 @@ ENVIRONMENT = "environment"
 SAVED = "saved"
 
 
-@dataclass(frozen=True)
-class ConnectionEntry:
-    """A connection as the connection combo lists it."""
+class ConnectionEntry(NamedTuple):
+    """A connection as the connection combo lists it.
+
+    NamedTuples here, not dataclasses: this module loads before the window's first paint,
+    where importing ``dataclasses`` and building each frozen dataclass cost ~1 ms."""
 
     key: str
     label: str
@@ -45,8 +46,7 @@ class ConnectionEntry:
     saved: SavedConnection | None = None  # SAVED only: its secret is read from the keyring
 
 
-@dataclass(frozen=True)
-class ClientOptions:
+class ClientOptions(NamedTuple):
     """How patient clients are; tests pass small values so fault cases run fast."""
 
     timeouts: Timeouts | None = None
@@ -71,6 +71,8 @@ class SandboxHandle:
         return handle
 
     def config(self) -> ConnectionConfig:
+        from desktop_app.api.connection import ConnectionConfig
+
         with self._lock:
             if self._running is None:
                 self._running = self._starter()
@@ -152,6 +154,8 @@ class AppContext:
             return self._redactor
 
     def connections(self) -> list[ConnectionEntry]:
+        from desktop_app.api.connection import ConnectionConfig  # with the window's second phase
+
         entries = [ConnectionEntry(key=SANDBOX, label="Sandbox (local demo store)", kind=SANDBOX)]
         try:
             environment = ConnectionConfig.from_environment(self.environ)

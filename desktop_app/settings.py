@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from desktop_app import APP_NAME, ORGANIZATION
-from desktop_app.api.connection import REGION_URLS, ConnectionConfig, normalize_base_url
 from desktop_app.api.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from desktop_app.api.connection import ConnectionConfig
 
 log = logging.getLogger("desktop_app.settings")
 
@@ -39,9 +40,11 @@ KEY_CLIPBOARD_CLEAR_SECONDS = "clipboard/clear_seconds"
 _ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 
 
-@dataclass(frozen=True)
-class SavedConnection:
-    """A store connection as saved in settings: everything except the client secret."""
+class SavedConnection(NamedTuple):
+    """A store connection as saved in settings: everything except the client secret.
+
+    A NamedTuple, like the other values this module loads before the window's first paint:
+    importing ``dataclasses`` and building a frozen dataclass cost ~1 ms each there."""
 
     id: str
     name: str
@@ -62,6 +65,8 @@ class SavedConnection:
     @property
     def base_url(self) -> str:
         """The store's API root; raises ConfigurationError for an unusable custom URL."""
+        from desktop_app.api.connection import REGION_URLS, normalize_base_url
+
         if self.region == CUSTOM_REGION:
             return normalize_base_url(self.custom_url)
         try:
@@ -71,6 +76,8 @@ class SavedConnection:
 
     def to_config(self, client_secret: str | None) -> ConnectionConfig:
         """The connection the API client needs; the secret comes from the SecretStore."""
+        from desktop_app.api.connection import ConnectionConfig
+
         return ConnectionConfig(
             name=self.name,
             base_url=self.base_url,

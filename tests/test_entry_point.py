@@ -82,6 +82,9 @@ def test_the_window_paints_before_requests_or_keyring_are_imported() -> None:
 
 AFTER_THE_FIRST_PAINT = (
     "ctypes",
+    "dataclasses",
+    "datetime",
+    "desktop_app.api.connection",
     "desktop_app.api.models",
     "desktop_app.api.redaction",
     "desktop_app.credentials",

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -39,11 +38,15 @@ if TYPE_CHECKING:  # annotations only: the models load with the API client, afte
 BUSY_LOOK_DELAY_MS = 250
 
 
-@dataclass(frozen=True)
-class LoginRequest:
+class LoginRequest(NamedTuple):
+    """What the form hands the window; a NamedTuple, as it loads before the first paint."""
+
     password_profile_id: str
     username: str
     password: str
+
+    def __repr__(self) -> str:  # never the password, should one ever be logged
+        return f"LoginRequest({self.password_profile_id!r}, {self.username!r}, password=•••)"
 
 
 class LoginForm(QGroupBox):

@@ -14,6 +14,7 @@ from desktop_app.api.models import AccountToken, LoginProgress
 from desktop_app.app_context import SANDBOX
 from desktop_app.sandbox import RunningSandbox
 from desktop_app.sandbox.seed import DEMO_EMAIL_PROFILE_ID, DEMO_SHOPPER_PROFILE_ID
+from desktop_app.ui.login_form import LoginRequest
 from desktop_app.ui.main_window import MainWindow
 
 TOKENS = "/v2/account-members/tokens"
@@ -344,3 +345,10 @@ def test_the_real_start_shows_the_window_first_and_the_rest_right_after(
     assert combo.count() == 2  # the late tab got the profiles too
     view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     assert "&Activity log" in [a.text() for a in view_menu.actions()]
+
+
+def test_a_login_request_never_shows_its_password_when_printed() -> None:
+    request = LoginRequest("profile-1", "ron@swanson.com", "pawnee-parks-1")
+    assert "pawnee-parks-1" not in repr(request)
+    assert "ron@swanson.com" in repr(request)
+    assert request.password == "pawnee-parks-1"
