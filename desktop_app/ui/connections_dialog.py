@@ -30,7 +30,14 @@ from desktop_app.api.connection import REGION_URLS, ConnectionConfig, normalize_
 from desktop_app.api.errors import ConfigurationError
 from desktop_app.credentials import SecretStore
 from desktop_app.settings import CUSTOM_REGION, AppSettings, SavedConnection
-from desktop_app.ui.form_fields import FieldError, add_password_toggle, buddy, named, with_error
+from desktop_app.ui.form_fields import (
+    FieldError,
+    add_password_toggle,
+    buddy,
+    make_selectable,
+    named,
+    with_error,
+)
 from desktop_app.ui.tones import STATUS_TONES, Tone, set_tone
 
 SECRET_HINT = "Without a secret only shopper login works; giving a password login needs it."
@@ -132,11 +139,11 @@ class ConnectionsDialog(QDialog):
         self.save_button = named(QPushButton("&Save"), "connectionSaveButton")
         self.test_result_label = named(QLabel(), "connectionTestResultLabel")
         self.test_result_label.setWordWrap(True)
-        self.test_result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        make_selectable(self.test_result_label)
         self.error_label = named(QLabel(), "connectionErrorLabel")
         self.error_label.setWordWrap(True)
         set_tone(self.error_label, Tone.ERROR)
-        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        make_selectable(self.error_label)
         self.status_label = named(QLabel(), "connectionStatusLabel")
         self.status_label.setWordWrap(True)
         form_buttons = QHBoxLayout()

@@ -23,9 +23,9 @@ def named(widget: ObjectT, object_name: str) -> ObjectT:
 def make_selectable(*labels: QLabel) -> None:
     """Let the reader select and copy a label's text, e.g. an error to paste into a ticket.
 
-    Called once there is text worth selecting, never while the window is first built: the
-    flag is a ``Qt`` enum, and PySide builds all 93 enums of the ``Qt`` namespace (~12 ms) the
-    first time any of them is touched."""
+    Never from the main window's first phase (it calls this when there is text to select):
+    the flag is a ``Qt`` enum, and PySide builds all 93 enums of the ``Qt`` namespace (~12 ms)
+    the first time any of them is touched."""
     from PySide6.QtCore import Qt
 
     for label in labels:

@@ -37,6 +37,7 @@ from desktop_app.ui.form_fields import (
     add_clear_button,
     add_password_toggle,
     buddy,
+    make_selectable,
     named,
     with_error,
 )
@@ -130,7 +131,7 @@ class PasswordLoginForm(QGroupBox):
         self.cancel_button.setToolTip("Stop waiting for the store")
         self.result_label = named(QLabel(), "profileResultLabel")
         self.result_label.setWordWrap(True)
-        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        make_selectable(self.result_label)
         self.log_in_as_button = named(
             QPushButton("Log in as this shopper &now"), "loginAsCreatedButton"
         )
@@ -138,7 +139,7 @@ class PasswordLoginForm(QGroupBox):
         self.error_label = named(QLabel(), "profileErrorLabel")
         set_tone(self.error_label, Tone.ERROR)
         self.error_label.setWordWrap(True)
-        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        make_selectable(self.error_label)
 
         logins_box = QWidget()
         logins_column = QVBoxLayout(logins_box)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,7 +33,7 @@ from desktop_app.api.errors import ApiError, OperationCancelled
 from desktop_app.api.jwt_display import DecodedJwt, claim_time, decode_for_display
 from desktop_app.api.models import AccountToken, VerifiedMember
 from desktop_app.ui.clipboard_guard import ClipboardGuard
-from desktop_app.ui.form_fields import named
+from desktop_app.ui.form_fields import make_selectable, named
 from desktop_app.ui.time_format import EXPIRED_TEXT, format_expiry_local, format_time_left
 from desktop_app.ui.tones import Tone, set_tone
 
@@ -180,9 +180,7 @@ class TokenDetailsDialog(QDialog):
         self.verify_button.clicked.connect(self.request_verification)
         self.verify_result_label = named(QLabel(), "verifyResultLabel")
         self.verify_result_label.setWordWrap(True)
-        self.verify_result_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-        )
+        make_selectable(self.verify_result_label)
         verify_row = QHBoxLayout()
         verify_row.addWidget(self.verify_button)
         verify_row.addWidget(self.verify_result_label, 1)
@@ -220,7 +218,7 @@ class TokenDetailsDialog(QDialog):
     @staticmethod
     def _value(object_name: str, text: str) -> QLabel:
         label = named(QLabel(text), object_name)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        make_selectable(label)
         return label
 
     # ------------------------------------------------------------------ time left
