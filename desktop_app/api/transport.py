@@ -150,7 +150,8 @@ class _SocketRegistry:
     """Open sockets of one adapter, so a cancel or a shutdown can interrupt a blocked read.
 
     A cancel can land before the request's socket exists; the cancel flag of the request
-    being sent on this thread is therefore checked again when a socket connects."""
+    being sent on this thread is therefore checked again when a socket connects. It also
+    runs the request's ``on_sent`` hook once the request has left (see ``Transport.send``)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -158,12 +159,23 @@ class _SocketRegistry:
         self._current = threading.local()
 
     @contextlib.contextmanager
-    def sending(self, cancelled: threading.Event | None) -> Iterator[None]:
+    def sending(
+        self, cancelled: threading.Event | None, on_sent: Callable[[], None] | None = None
+    ) -> Iterator[None]:
         self._current.cancelled = cancelled
+        self._current.on_sent = on_sent
         try:
             yield
         finally:
             self._current.cancelled = None
+            self._current.on_sent = None
+
+    def sent(self) -> None:
+        """The request on this thread is on the wire: run its hook, once (not for a retry)."""
+        on_sent = getattr(self._current, "on_sent", None)
+        if on_sent is not None:
+            self._current.on_sent = None
+            on_sent()
 
     def add(self, sock: socket.socket) -> None:
         with self._lock:
@@ -199,10 +211,18 @@ class _AbortableAdapter(HTTPAdapter):
                 super().connect()
                 registry.add(self.sock)
 
+            def request(self, *args: Any, **kwargs: Any) -> None:
+                super().request(*args, **kwargs)
+                registry.sent()
+
         class TrackedHTTPSConnection(HTTPSConnection):
             def connect(self) -> None:
                 super().connect()
                 registry.add(self.sock)
+
+            def request(self, *args: Any, **kwargs: Any) -> None:
+                super().request(*args, **kwargs)
+                registry.sent()
 
         class TrackedHTTPPool(HTTPConnectionPool):
             ConnectionCls = TrackedHTTPConnection
@@ -305,13 +325,17 @@ class Transport:
         json_body: Any = None,
         form: dict[str, str] | None = None,
         cancelled: threading.Event | None = None,
+        on_sent: Callable[[], None] | None = None,
     ) -> Reply:
+        """``on_sent`` runs on this thread once the request has been written to the socket,
+        while the store works on it (never if it could not be sent): a reader of many pages
+        hands the previous page on then, so the work on it overlaps the network wait."""
         url = self.base_url + path
         if cancelled is not None and cancelled.is_set():
             raise OperationCancelled()
         started = time.perf_counter()
         try:
-            with self._registry.sending(cancelled):
+            with self._registry.sending(cancelled, on_sent):
                 response = self.session.request(
                     method,
                     url,

@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self._before_login: tuple[tuple[AccountToken, ...], str] = ((), "")
         self._base_url = ""
         self._streaming = False
-        self._unshown_pages: list[LoginProgress] = []
+        self._unshown_progress: LoginProgress | None = None
         self._page_timer = QTimer(self)
         self._page_timer.setSingleShot(True)
         self._page_timer.setInterval(PAGE_SHOWING_INTERVAL_MS)
@@ -313,38 +313,40 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Cancelling…")
 
     def _on_login_progress(self, progress: LoginProgress) -> None:
-        """Large logins show their first page at once, then grow ten times a second."""
-        self._unshown_pages.append(progress)
+        """Large logins show their first page at once, then grow ten times a second; each
+        page's rows are staged as it arrives (see ``TokenTableModel.stage_tokens``)."""
+        if progress.pages_total <= 1:
+            return  # one page: the result arrives a moment later; no progress bar to flash
+        self._unshown_progress = progress
         if not self._streaming:
+            self._streaming = True
+            self.token_panel.set_tokens(progress.page_tokens)
+            self.token_panel.paint_rows_now()
             self._show_pages()
-        elif not self._page_timer.isActive():
+            return
+        self.token_panel.stage_tokens(progress.page_tokens)
+        if not self._page_timer.isActive():
             self._page_timer.start()
 
     def _show_pages(self) -> None:
         self._page_timer.stop()
-        pages, self._unshown_pages = self._unshown_pages, []
-        if not pages:
+        progress, self._unshown_progress = self._unshown_progress, None
+        if progress is None:
             return
-        latest = pages[-1]
-        if latest.pages_total <= 1:
-            return  # one page: the result arrives a moment later; no progress bar to flash
-        self.login_form.show_progress(latest)
-        tokens = [token for page in pages for token in page.page_tokens]
-        if not self._streaming:
-            self._streaming = True
-            self.token_panel.set_tokens(tokens)
-        else:
-            self.token_panel.append_tokens(tokens)
+        self.token_panel.show_staged_tokens()
+        self.login_form.show_progress(progress)
         self.summary_label.setText(
-            f"Reading accounts… {latest.accounts_read:,} of {latest.accounts_total:,}"
+            f"Reading accounts… {progress.accounts_read:,} of {progress.accounts_total:,}"
         )
 
     def _forget_unshown_pages(self) -> None:
         self._page_timer.stop()
-        self._unshown_pages.clear()
+        self._unshown_progress = None
+        self.token_panel.drop_staged_tokens()
 
     def _on_logged_in(self, login: ShopperLogin) -> None:
-        self._show_pages()  # so the table keeps the streamed rows instead of rebuilding them
+        self._page_timer.stop()  # the staged rows are kept by set_tokens below, not rebuilt
+        self._unshown_progress = None
         self.login_form.set_busy(False)  # usable again before anyone hears the outcome
         self._login = login
         self.token_panel.set_tokens(login.tokens)

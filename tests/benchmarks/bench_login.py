@@ -3,11 +3,11 @@
 Run: ``python -m tests.benchmarks.bench_login [--small-runs 15] [--large-runs 5]``
 (``./dev bench`` runs it with the others and prints one table).
 
-In one process, offscreen: a :class:`MainWindow` wired exactly as the app wires it, connected
-to the sandbox, the login button clicked with ``QTest``. The sandbox runs as its own process
-(the CLI), like a store on another machine: in-process it would compete with the measured GUI
-thread for the GIL and count the emulator's work against the app. The floors run in this same
-process against the same sandbox, alternating with the app's runs:
+In one process, offscreen: a :class:`MainWindow` wired exactly as the app wires it (its log
+file too), connected to the sandbox, the login button clicked with ``QTest``. The sandbox runs
+as its own process (the CLI), like a store on another machine: in-process it would compete with
+the measured GUI thread for the GIL and count the emulator's work against the app. The floors
+run in this same process against the same sandbox, alternating with the app's runs:
 
 * click → 3 rows: until the model holds Ron's 3 rows; floor: the same two calls (implicit
   token, then the tokens POST) with a bare ``requests.Session``. The app's cached implicit token
@@ -60,6 +60,7 @@ from desktop_app.sandbox.seed import (
     DEMO_CLIENT_SECRET,
     DEMO_SHOPPER_PROFILE_ID,
 )
+from desktop_app.ui.activity_log import install_file_log, remove_file_log
 from desktop_app.ui.application import configure_application, settle_heap
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.worker import JobRunner
@@ -157,7 +158,9 @@ class Desk:
         self.window.connection_failed.connect(ready.append)
         self.window.select_connection(SANDBOX)
         spin_until(app, lambda: bool(ready))
-        settle_heap()  # as application.Session.start does once the window is up
+        # As application.Session.start does once the window is up: the log file, then the heap.
+        self.log_file = install_file_log(redact=self.context.redactor)
+        settle_heap()
         if self.window.login_form.findChild(QPushButton, "loginButton") is None:
             raise RuntimeError("no login button")
         self.succeeded_at: float | None = None
@@ -203,6 +206,7 @@ class Desk:
     def close(self) -> None:
         self.window.close()
         self.app.processEvents()
+        remove_file_log(self.log_file)
 
 
 def login_body() -> dict[str, object]:

@@ -22,11 +22,12 @@ from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop_app.api.client import MAX_PAGE_OFFSET, PAGE_LIMIT, CommerceClient
+from desktop_app.api.client import CommerceClient
 from desktop_app.api.connection import ConnectionConfig
 from desktop_app.api.errors import ApiError, RateLimited
 from desktop_app.api.login_rules import confirmation_problem, password_problem, username_problem
 from desktop_app.api.models import AccountToken, LoginProgress, PasswordProfile, ShopperLogin
+from desktop_app.api.pagination import MAX_PAGE_OFFSET, PAGE_LIMIT
 from desktop_app.sandbox.seed import Seed, SeedError, demo_seed, load_seed
 from desktop_app.ui.login_form import LoginForm, LoginRequest
 from desktop_app.ui.password_login_form import CreateLoginRequest, PasswordLoginForm

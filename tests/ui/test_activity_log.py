@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -33,6 +34,7 @@ from desktop_app.ui.activity_log import (
     ActivityLogDock,
     ActivityLogHandler,
     ActivityTableModel,
+    flush_file_log,
     install_file_log,
     log_directory,
     open_log_folder,
@@ -285,6 +287,32 @@ def test_a_burst_of_requests_wakes_the_gui_thread_once(
     qtbot.waitUntil(lambda: len(told) == 2, timeout=5000)
 
 
+def test_rows_are_masked_on_the_thread_that_takes_them(
+    qtbot: QtBot, handler: ActivityLogHandler
+) -> None:
+    """The worker that logged only hands the record over: masking and building the row wait
+    for the GUI thread, while the worker is already sending its next request."""
+    masked_on: set[str] = set()
+    mask = handler.redactor
+
+    def noting_mask(text: str) -> str:
+        masked_on.add(threading.current_thread().name)
+        return mask(text)
+
+    handler.redactor = noting_mask  # type: ignore[assignment]
+    logger = logging.getLogger("desktop_app.api")
+    thread = threading.Thread(
+        target=lambda: logger.info(REPLY_TEMPLATE, "GET", "/v2/x", 200, 1.0, "r"),
+        name="a-worker",
+    )
+    thread.start()
+    thread.join()
+    assert masked_on == set()
+    [entry] = handler.take_entries()
+    assert entry.path == "/v2/x"
+    assert masked_on == {threading.current_thread().name}
+
+
 def test_columns_and_colours(qtbot: QtBot, dock: ActivityLogDock) -> None:
     assert dock.objectName() == "activityLog"
     model = dock.model
@@ -380,9 +408,10 @@ def file_log(tmp_path: Path) -> Iterator[Path]:
 def test_the_file_log_is_masked_and_rotating(file_log: Path) -> None:
     assert file_log.name == "shopper-login-desk.log"
     handlers = [
-        h
+        h.file_handler
         for h in logging.getLogger("desktop_app").handlers
-        if isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == file_log
+        if isinstance(getattr(h, "file_handler", None), RotatingFileHandler)
+        and Path(h.file_handler.baseFilename) == file_log
     ]
     assert len(handlers) == 1
     assert (handlers[0].maxBytes, handlers[0].backupCount) == (1_000_000, 5)
@@ -394,7 +423,7 @@ def test_the_file_log_is_masked_and_rotating(file_log: Path) -> None:
         raise RuntimeError(f"password={PASSWORD} Bearer {BEARER}")
     except RuntimeError:
         logging.getLogger("desktop_app.ui").exception("a bug with %s", JWT)
-    handlers[0].flush()
+    assert flush_file_log(file_log)
     text = file_log.read_text(encoding="utf-8")
     assert "WARNING desktop_app.api: POST /oauth/access_token?client_secret=•••" in text
     assert "GET /v2/account-members -> 200 in 2 ms (request req-9)" in text
@@ -406,12 +435,77 @@ def test_the_file_log_is_masked_and_rotating(file_log: Path) -> None:
 def test_installing_twice_adds_one_handler(file_log: Path) -> None:
     assert install_file_log(file_log.parent) == file_log
     count = sum(
-        isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == file_log
+        isinstance(getattr(h, "file_handler", None), RotatingFileHandler)
+        and Path(h.file_handler.baseFilename) == file_log
         for h in logging.getLogger("desktop_app").handlers
     )
     assert count == 1
     assert remove_file_log(file_log)
     assert not remove_file_log(file_log)
+    assert not flush_file_log(file_log)
+
+
+def _file_log_handler() -> Any:
+    return next(
+        h
+        for h in logging.getLogger("desktop_app").handlers
+        if getattr(h, "file_handler", None) is not None
+    )
+
+
+def _lines_when(path: Path, count: int) -> list[str]:
+    """The file's lines once it has ``count`` of them (the writer thread writes them)."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.01)
+
+
+def test_the_file_is_written_off_the_thread_that_logs(file_log: Path) -> None:
+    """A worker's logging call only hands the line over: the worker sends its next request
+    sooner. The writer thread writes the lines, in order, without anyone flushing."""
+    written_on: list[str] = []
+    file_handler = _file_log_handler().file_handler
+    write = file_handler.emit
+
+    def noting_emit(record: logging.LogRecord) -> None:
+        written_on.append(threading.current_thread().name)
+        write(record)
+
+    file_handler.emit = noting_emit  # type: ignore[method-assign]
+    logger = logging.getLogger("desktop_app.api")
+
+    def worker() -> None:
+        for n in range(50):
+            logger.info(REPLY_TEMPLATE, "POST", f"/v2/tokens?page={n}", 201, 1.0, f"r{n}")
+
+    thread = threading.Thread(target=worker, name="a-worker")
+    thread.start()
+    thread.join()
+    lines = _lines_when(file_log, 50)
+    assert [line.split("?page=")[1].split(" ")[0] for line in lines] == [str(n) for n in range(50)]
+    assert set(written_on) == {"log-file-writer"}
+
+
+def test_a_warning_is_written_at_once_with_the_lines_before_it(file_log: Path) -> None:
+    handler = _file_log_handler()
+    handler.BATCH_SECONDS = 600  # only a warning can make the writer write within the test
+    logger = logging.getLogger("desktop_app.api")
+    logger.info("first %d", 1)
+    time.sleep(0.05)  # the writer is now waiting out its batch
+    logger.warning("then a warning")
+    lines = _lines_when(file_log, 2)
+    assert [line.split(": ", 1)[1] for line in lines] == ["first 1", "then a warning"]
+
+
+def test_closing_the_file_log_writes_what_was_queued(tmp_path: Path) -> None:
+    path = install_file_log(tmp_path)
+    for n in range(200):
+        logging.getLogger("desktop_app.api").info("line %d", n)
+    assert remove_file_log(path)  # at once: nothing flushed it before
+    assert path.read_text(encoding="utf-8").count("desktop_app.api: line ") == 200
 
 
 def test_known_values_are_masked_in_the_file_too(tmp_path: Path) -> None:

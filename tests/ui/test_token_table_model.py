@@ -65,6 +65,7 @@ ACME = token("Acme Retail", "acc-001", 2 * 3600)
 BETA = token("beta Wholesale", "acc-002", 30 * 60)
 COBALT = token("Cobalt Outlet", "acc-003", -5 * 60)
 THREE = (COBALT, ACME, BETA)
+DUNE = token("Dune Traders", "acc-004", 3600)
 
 
 def many_tokens(count: int, seed: int = 7) -> list[AccountToken]:
@@ -321,6 +322,55 @@ def test_set_tokens_is_one_reset(qapp: object, clock: FakeClock) -> None:
     model.set_tokens(many_tokens(500))
     assert events == ["about", "reset"]
     assert model.rowCount() == 500
+
+
+def test_staged_pages_show_together_at_the_end_in_arrival_order(
+    qapp: object, clock: FakeClock
+) -> None:
+    """A long login stages each page as it arrives and shows them in one insert."""
+    model = TokenTableModel(clock=clock)
+    inserts: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserts.append((first, last)))
+    model.sort(TokenColumn.ACCOUNT_NAME)
+    first_page = [COBALT, ACME]
+    model.set_tokens(first_page)
+    model.stage_tokens([BETA])
+    model.stage_tokens([DUNE])
+    assert model.rowCount() == 2  # staged, not shown
+    model.show_staged()
+    model.show_staged()  # nothing left: no empty insert
+    assert inserts == [(2, 3)]
+    shown = [model.token_at(row) for row in range(model.rowCount())]
+    assert shown[2:] == [BETA, DUNE]  # sorted once, by the final load
+    model.set_tokens([*first_page, BETA, DUNE])
+    assert [model.token_at(row) for row in range(4)] == sorted(
+        [COBALT, ACME, BETA, DUNE], key=lambda t: t.account_name.casefold()
+    )
+    model.sort(-1)  # load order is arrival order, staged pages included
+    assert [model.token_at(row) for row in range(4)] == [COBALT, ACME, BETA, DUNE]
+
+
+def test_the_final_load_takes_staged_rows_not_yet_shown(qapp: object, clock: FakeClock) -> None:
+    model = TokenTableModel(clock=clock)
+    model.set_tokens([ACME])
+    model.stage_tokens([BETA, COBALT])
+    model.set_tokens([ACME, BETA, COBALT])
+    assert model.rowCount() == 3
+    model.show_staged()  # the load took them: nothing shows twice
+    assert model.rowCount() == 3
+
+
+def test_dropped_or_replaced_staged_rows_never_show(qapp: object, clock: FakeClock) -> None:
+    model = TokenTableModel(clock=clock)
+    model.set_tokens([ACME])
+    model.stage_tokens([BETA])
+    model.drop_staged()
+    model.show_staged()
+    assert model.tokens() == (ACME,)
+    model.stage_tokens([BETA])
+    model.set_tokens([COBALT])  # another login's result
+    model.show_staged()
+    assert model.tokens() == (COBALT,)
 
 
 def test_clear_removes_everything(model: TokenTableModel) -> None:

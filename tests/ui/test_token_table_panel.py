@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableView
 from pytestqt.qtbot import QtBot
@@ -319,3 +319,25 @@ def test_a_panel_with_no_saved_layout_sorts_by_name_once_its_model_is_attached(
     assert header.sortIndicatorSection() == TokenColumn.ACCOUNT_NAME
     assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
     assert shown_names(panel) == ["Acme Retail", "Beta Wholesale", "Cobalt Outlet"]
+
+
+def test_rows_can_be_painted_ahead_of_the_rest_of_the_window(
+    qtbot: QtBot, panel: TokenTablePanel
+) -> None:
+    """A long login's first page: the rows are painted at once, before the window's other
+    pending layout and repaint (see MainWindow._on_login_progress)."""
+    painted_rows: list[int] = []
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                painted_rows.append(panel.model.rowCount())
+            return False
+
+    watch = PaintWatch(panel)
+    panel.view.viewport().installEventFilter(watch)
+    QApplication.processEvents()
+    painted_rows.clear()
+    panel.set_tokens([ACME, BETA])
+    panel.paint_rows_now()  # no event loop in between
+    assert painted_rows == [2]

@@ -1,0 +1,178 @@
+"""Reading pages: when to stop, and handing each page over while the next one is on its way."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from desktop_app.api.errors import BadResponse
+from desktop_app.api.pagination import MAX_PAGE_OFFSET, Page, next_offset, read_pages
+from desktop_app.api.redaction import Redactor
+from desktop_app.api.transport import Transport
+
+
+def page(items: int, *, total: object = None, next_link: bool = False) -> Page:
+    document: Page = {"data": [{"n": n} for n in range(items)]}
+    if total is not None:
+        document["meta"] = {"results": {"total": total}}
+    if next_link:
+        document["links"] = {"next": "…"}
+    return document
+
+
+# ------------------------------------------------------------------------- when to stop
+
+
+def test_more_pages_follow_a_next_link_or_a_larger_total() -> None:
+    assert next_offset(page(100, next_link=True), 0, 100) == 100
+    assert next_offset(page(100, total=250), 100, 200) == 200
+    assert next_offset(page(50, total=250), 200, 250) is None  # all read
+    assert next_offset(page(100), 0, 100) is None  # nothing says there is more
+
+
+def test_an_empty_page_or_the_offset_limit_ends_the_list() -> None:
+    assert next_offset(page(0, total=10**9, next_link=True), 300, 300) is None
+    assert next_offset(page(100, next_link=True), MAX_PAGE_OFFSET - 100, 9_900) == 10_000
+    assert next_offset(page(100, next_link=True), MAX_PAGE_OFFSET, 10_000) is None
+
+
+def test_a_total_that_is_not_a_number_is_ignored() -> None:
+    assert next_offset(page(100, total="250"), 0, 100) is None
+    assert next_offset(page(100, total=None), 0, 100) is None
+
+
+# ------------------------------------------------------------------ handing pages over
+
+
+class ScriptedPages:
+    """A fetch function over three pages of 100 that notes what happens in which order."""
+
+    def __init__(self, pages: int = 3, *, report_sent: bool = True) -> None:
+        self.pages = pages
+        self.report_sent = report_sent
+        self.events: list[str] = []
+
+    def __call__(self, offset: int, on_sent: Callable[[], None] | None = None) -> Page:
+        self.events.append(f"send {offset}")
+        if on_sent is not None and self.report_sent:
+            on_sent()
+        self.events.append(f"reply {offset}")
+        return page(100, total=self.pages * 100)
+
+    def take(self, document: Page) -> None:
+        self.events.append("take")
+
+
+def test_each_page_is_taken_once_the_next_request_is_on_the_wire() -> None:
+    pages = ScriptedPages()
+    read_pages(pages, pages.take)
+    assert pages.events == [
+        "send 0",
+        "reply 0",
+        "send 100",
+        "take",  # page 1, while the store works on page 2
+        "reply 100",
+        "send 200",
+        "take",
+        "reply 200",
+        "take",  # the last page: nothing more to wait for
+    ]
+
+
+def test_a_request_that_never_reports_being_sent_still_gets_its_page_before_it_in_order() -> None:
+    pages = ScriptedPages(report_sent=False)
+    read_pages(pages, pages.take)
+    assert pages.events == [
+        "send 0",
+        "reply 0",
+        "send 100",
+        "reply 100",
+        "take",
+        "send 200",
+        "reply 200",
+        "take",
+        "take",
+    ]
+
+
+def test_a_page_that_cannot_be_taken_ends_the_reading_after_the_request_in_flight() -> None:
+    pages = ScriptedPages(pages=5)
+    taken: list[Page] = []
+
+    def take(document: Page) -> None:
+        taken.append(document)
+        pages.events.append("take")
+        if len(taken) == 2:
+            raise BadResponse("page 2 is unreadable")
+
+    with pytest.raises(BadResponse, match="page 2"):
+        read_pages(pages, take)
+    # Page 2 is taken while page 3 is on its way: page 3 comes back, nothing more is sent.
+    assert pages.events[-3:] == ["send 200", "take", "reply 200"]
+    assert len(taken) == 2
+
+
+def test_an_error_reading_a_page_is_raised_at_once() -> None:
+    def fetch(offset: int, on_sent: Callable[[], None] | None = None) -> Page:
+        if offset:
+            raise BadResponse("the store broke")
+        return page(100, total=300)
+
+    taken: list[Page] = []
+    with pytest.raises(BadResponse, match="broke"):
+        read_pages(fetch, taken.append)
+    assert taken == []  # the page before was still waiting for the next request to leave
+
+
+# --------------------------------------------------------------- through real HTTP
+
+
+@pytest.fixture
+def store_waiting_for_the_hook() -> Iterator[tuple[str, threading.Event]]:
+    """A store that answers only once the client's ``on_sent`` hook has run: if the hook ran
+    after the reply instead, every request here would time out with a 504."""
+    hook_ran = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            status = 200 if hook_ran.wait(timeout=5) else 504
+            body = b'{"data": []}'
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", hook_ran
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_sent_hook_runs_while_the_store_is_still_working(
+    store_waiting_for_the_hook: tuple[str, threading.Event],
+) -> None:
+    url, hook_ran = store_waiting_for_the_hook
+    transport = Transport(url, Redactor())
+    calls: list[str] = []
+
+    def on_sent() -> None:
+        calls.append(threading.current_thread().name)
+        hook_ran.set()
+
+    try:
+        reply = transport.send("POST", "/v2/things", json_body={"a": 1}, on_sent=on_sent)
+        again = transport.send("POST", "/v2/things", json_body={"a": 2})  # no hook of its own
+    finally:
+        transport.close()
+    assert (reply.status, again.status) == (200, 200)
+    assert calls == [threading.current_thread().name]  # once, on the sending thread
