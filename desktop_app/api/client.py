@@ -18,7 +18,6 @@ from desktop_app.api.errors import (
     BadResponse,
     ClientAuthenticationError,
     NotFound,
-    OperationCancelled,
     PermissionDenied,
     ShopperAuthenticationError,
 )
@@ -295,8 +294,6 @@ class CommerceClient:
         }
 
         def fetch(offset: int, on_sent: Callable[[], None] | None = None) -> Page:
-            if cancelled is not None and cancelled.is_set():
-                raise OperationCancelled()
             reply = self.request(
                 "POST",
                 "/v2/account-members/tokens",
@@ -350,8 +347,6 @@ class CommerceClient:
         """Every item of a paginated list, 100 at a time."""
 
         def fetch(offset: int, on_sent: Callable[[], None] | None = None) -> Page:
-            if cancelled is not None and cancelled.is_set():
-                raise OperationCancelled()
             page_params = {**(params or {}), "page[limit]": PAGE_LIMIT, "page[offset]": offset}
             reply = self.request(
                 "GET",
