@@ -470,9 +470,8 @@ def install_file_log(
     folder.mkdir(parents=True, exist_ok=True)
     path = (folder / LOG_FILE_NAME).resolve()
     logger = logging.getLogger(logger_name)
-    for existing in logger.handlers:
-        if isinstance(existing, _BatchedFileLog) and existing.path == path:
-            return path
+    if _file_log_for(path, logger) is not None:
+        return path
     file_handler = RotatingFileHandler(
         path, maxBytes=LOG_FILE_MAX_BYTES, backupCount=LOG_FILE_BACKUPS, encoding="utf-8"
     )
@@ -487,25 +486,31 @@ def install_file_log(
 def flush_file_log(path: Path | str, *, logger_name: str = APP_LOGGER) -> bool:
     """Wait until everything logged so far is written to ``path``; ``False`` if it is not
     being written."""
-    wanted = Path(path).resolve()
-    for existing in logging.getLogger(logger_name).handlers:
-        if isinstance(existing, _BatchedFileLog) and existing.path == wanted:
-            existing.flush()
-            return True
-    return False
+    existing = _file_log_for(Path(path).resolve(), logging.getLogger(logger_name))
+    if existing is None:
+        return False
+    existing.flush()
+    return True
 
 
 def remove_file_log(path: Path | str, *, logger_name: str = APP_LOGGER) -> bool:
     """Stop writing to ``path`` (closing it); ``False`` if it was not being written."""
-    wanted = Path(path).resolve()
     logger = logging.getLogger(logger_name)
-    for existing in list(logger.handlers):
-        if isinstance(existing, _BatchedFileLog) and existing.path == wanted:
-            logger.removeHandler(existing)
-            existing.close()
-            logger.setLevel(existing.restore_level)
-            return True
-    return False
+    existing = _file_log_for(Path(path).resolve(), logger)
+    if existing is None:
+        return False
+    logger.removeHandler(existing)
+    existing.close()
+    logger.setLevel(existing.restore_level)
+    return True
+
+
+def _file_log_for(path: Path, logger: logging.Logger) -> _BatchedFileLog | None:
+    """The handler :func:`install_file_log` put on ``logger`` for ``path`` (resolved), if any."""
+    for existing in logger.handlers:
+        if isinstance(existing, _BatchedFileLog) and existing.path == path:
+            return existing
+    return None
 
 
 def open_log_folder(directory: Path | str | None = None) -> bool:
