@@ -22,6 +22,9 @@ from desktop_app.api.errors import ApiError, OperationCancelled
 log = logging.getLogger("desktop_app.worker")
 
 SHUTDOWN_WAIT_MS = 1500
+# How long a job waits, at most, for the GUI thread to handle a progress report it waits on:
+# long enough for a window between two paints, short enough that a busy one costs little.
+HANDLED_WAIT_S = 0.05
 
 
 class UnexpectedFailure(ApiError):
@@ -41,9 +44,28 @@ class JobContext:
         self.cancelled = threading.Event()
         self._events = events
         self.abort_hooks: list[Callable[[], None]] = []
+        self._awaited: threading.Event | None = None
 
     def report_progress(self, value: object) -> None:
-        self._events.progress.emit(self.job_id, value)
+        self._events.progress.emit(self.job_id, value, None)
+
+    def report_progress_and_wait(self, value: object, timeout_s: float | None = None) -> bool:
+        """Report, then wait until the GUI thread has handled the report; True if it did.
+
+        For a report the user is waiting to see (a login's first rows): the job's next step
+        would otherwise compete with the window, for the GIL and on a small machine for a CPU.
+        The wait is short (``HANDLED_WAIT_S`` unless given) and ends at once on cancel, so a
+        busy window costs the job little."""
+        handled = threading.Event()
+        self._awaited = handled
+        try:
+            if self.cancelled.is_set():
+                return False
+            self._events.progress.emit(self.job_id, value, handled)
+            waited = handled.wait(HANDLED_WAIT_S if timeout_s is None else timeout_s)
+            return waited and not self.cancelled.is_set()
+        finally:
+            self._awaited = None
 
     def on_cancel(self, hook: Callable[[], None]) -> None:
         """Register how to interrupt a blocking call (e.g. shut the request's socket).
@@ -58,6 +80,9 @@ class JobContext:
         if self.cancelled.is_set():
             return
         self.cancelled.set()
+        awaited = self._awaited
+        if awaited is not None:
+            awaited.set()  # a job waiting for its report to be shown stops waiting
         for hook in self.abort_hooks:
             try:
                 hook()
@@ -70,7 +95,7 @@ class _JobEvents(QObject):
 
     succeeded = Signal(int, object)
     failed = Signal(int, object)
-    progress = Signal(int, object)
+    progress = Signal(int, object, object)  # job id, value, threading.Event | None
     finished = Signal(int)
 
 
@@ -203,11 +228,15 @@ class JobRunner(QObject):
         if handle.on_failure is not None and isinstance(error, BaseException):
             handle.on_failure(error)
 
-    @Slot(int, object)
-    def _on_progress(self, job_id: int, value: object) -> None:
-        handle = self._current(job_id)
-        if handle is not None and not handle.context.cancelled.is_set() and handle.on_progress:
-            handle.on_progress(value)
+    @Slot(int, object, object)
+    def _on_progress(self, job_id: int, value: object, handled: threading.Event | None) -> None:
+        try:
+            handle = self._current(job_id)
+            if handle is not None and not handle.context.cancelled.is_set() and handle.on_progress:
+                handle.on_progress(value)
+        finally:
+            if handled is not None:
+                handled.set()  # even for a stale report: its job must not wait it out
 
     @Slot(int)
     def _on_finished(self, job_id: int) -> None:

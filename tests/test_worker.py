@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QObject, Signal
@@ -182,3 +183,67 @@ def test_nothing_is_delivered_after_shutdown(qtbot: QtBot) -> None:
     runner.shutdown(wait_ms=2_000)
     qtbot.wait(50)
     assert outcome.events == []
+
+
+# ------------------------------------------------------- reports the job waits to see shown
+
+
+def test_a_job_waiting_on_its_report_goes_on_once_the_gui_thread_handled_it(qtbot: QtBot) -> None:
+    runner = JobRunner()
+    order: list[str] = []
+    outcome = Outcome()
+
+    def on_progress(value: object) -> None:
+        order.append(f"shown {value}")
+
+    def job(context: JobContext) -> bool:
+        handled = context.report_progress_and_wait("first rows", timeout_s=30)
+        order.append("next request")
+        return handled
+
+    with qtbot.waitSignal(runner.job_finished, timeout=5_000):
+        runner.submit(
+            "login",
+            job,
+            on_progress=on_progress,
+            on_success=lambda result: outcome.events.append(("succeeded", result)),
+        )
+    assert order == ["shown first rows", "next request"]
+    assert outcome.events == [("succeeded", True)]
+
+
+def test_a_busy_gui_thread_costs_the_job_only_the_short_wait(qtbot: QtBot) -> None:
+    runner = JobRunner()
+    waited: list[bool] = []
+    done = threading.Event()
+
+    def job(context: JobContext) -> None:
+        waited.append(context.report_progress_and_wait("first rows", timeout_s=0.05))
+        done.set()
+
+    runner.submit("login", job)
+    # This thread handles no events until the job has given up waiting.
+    assert done.wait(5)
+    assert waited == [False]
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5_000)
+
+
+def test_cancel_ends_the_wait_for_a_report_at_once(qtbot: QtBot) -> None:
+    runner = JobRunner()
+    waiting = threading.Event()
+    done = threading.Event()
+    waited: list[bool] = []
+
+    def job(context: JobContext) -> None:
+        waiting.set()
+        waited.append(context.report_progress_and_wait("first rows", timeout_s=60))
+        done.set()
+        raise OperationCancelled()
+
+    handle = runner.submit("login", job)
+    assert waiting.wait(5)
+    time.sleep(0.1)  # the job is in its wait by now (were it not, it would not wait at all)
+    handle.cancel()  # from a GUI thread that has not handled the report
+    assert done.wait(5)  # well before the 60 s the job would wait otherwise
+    assert waited == [False]
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5_000)

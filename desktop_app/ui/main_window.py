@@ -284,18 +284,29 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Logging in as {request.username.lower()}…")
         # What to put back if a login that streamed its pages into the table fails.
         self._before_login = (self.token_panel.model.tokens(), self.summary_label.text())
-        self._streaming = False
+        self._end_streaming()
         self._forget_unshown_pages()  # a superseded login's last pages must not show up here
         context = self.context
 
         def login(job: JobContext) -> ShopperLogin:
+            def on_progress(progress: LoginProgress) -> None:
+                if progress.pages_total <= 1:
+                    return  # the result follows at once: no progress bar to flash
+                if progress.pages_done == 1:
+                    # The first rows are painted before the next page is asked for: the user
+                    # waits for them, and the store working on page two meanwhile left the
+                    # window waiting for a CPU on a two-core machine (./dev bench).
+                    job.report_progress_and_wait(progress)
+                else:
+                    job.report_progress(progress)
+
             client = context.client_for(entry)
             job.on_cancel(client.abort_in_flight)
             return client.login_shopper(
                 request.password_profile_id,
                 request.username,
                 request.password,
-                on_progress=job.report_progress,
+                on_progress=on_progress,
                 cancelled=job.cancelled,
             )
 
@@ -314,12 +325,15 @@ class MainWindow(QMainWindow):
 
     def _on_login_progress(self, progress: LoginProgress) -> None:
         """Large logins show their first page at once, then grow ten times a second; each
-        page's rows are staged as it arrives (see ``TokenTableModel.stage_tokens``)."""
-        if progress.pages_total <= 1:
-            return  # one page: the result arrives a moment later; no progress bar to flash
+        page's rows are staged as it arrives (see ``TokenTableModel.stage_tokens``). A login
+        of one page reports no progress: its result follows at once."""
         self._unshown_progress = progress
         if not self._streaming:
             self._streaming = True
+            # The summary keeps its height while pages stream in: "Reading accounts…" is one
+            # line where the last shopper's summary may have been two, and the table moving up
+            # under it cost a second full paint of the table mid-login (./dev bench).
+            self.summary_label.setMinimumHeight(self.summary_label.height())
             self.token_panel.set_tokens(progress.page_tokens)
             self.token_panel.paint_rows_now()
             self._show_pages()
@@ -344,9 +358,14 @@ class MainWindow(QMainWindow):
         self._unshown_progress = None
         self.token_panel.drop_staged_tokens()
 
+    def _end_streaming(self) -> None:
+        self._streaming = False
+        self.summary_label.setMinimumHeight(0)
+
     def _on_logged_in(self, login: ShopperLogin) -> None:
         self._page_timer.stop()  # the staged rows are kept by set_tokens below, not rebuilt
         self._unshown_progress = None
+        self._end_streaming()
         self.login_form.set_busy(False)  # usable again before anyone hears the outcome
         self._login = login
         self.token_panel.set_tokens(login.tokens)
@@ -374,7 +393,7 @@ class MainWindow(QMainWindow):
             tokens, summary = self._before_login
             self.token_panel.set_tokens(tokens)
             self.summary_label.setText(summary)
-            self._streaming = False
+            self._end_streaming()
         if isinstance(error, OperationCancelled):
             self.login_form.show_error("Login cancelled. Nothing was changed.")
             self.statusBar().showMessage("Login cancelled", 5000)

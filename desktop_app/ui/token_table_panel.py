@@ -159,6 +159,9 @@ class TokenTablePanel(QWidget):
         view.setModel(self.proxy)
         self._titles_only.deleteLater()
         view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # ids stay recognisable at both ends
+        # Always there, so rows arriving never narrow the viewport: a scroll bar that appeared
+        # with a login's first page re-laid out every column and repainted the table twice.
+        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._show_context_menu)
         header = view.horizontalHeader()
@@ -202,7 +205,10 @@ class TokenTablePanel(QWidget):
 
         For a long login's first page: otherwise the rows wait for the window to lay out and
         repaint everything the same moment changed (progress bar, fields, summary, scroll bar),
-        ~1 ms at the moment the agent is waiting for them (./dev bench)."""
+        ~1 ms at the moment the agent is waiting for them (./dev bench). The view lays out
+        first: left pending, its layout ran inside this paint and asked for a second full
+        one (an update requested while painting is queued for later)."""
+        self.view.doItemsLayout()
         self.view.viewport().repaint()
 
     def clear(self) -> None:

@@ -66,17 +66,17 @@ class ScriptedPages:
         self.events.append("take")
 
 
-def test_each_page_is_taken_once_the_next_request_is_on_the_wire() -> None:
+def test_the_first_page_is_taken_at_once_and_each_later_one_after_the_next_is_sent() -> None:
     pages = ScriptedPages()
     read_pages(pages, pages.take)
     assert pages.events == [
         "send 0",
         "reply 0",
+        "take",  # page 1, what the user waits to see, before anything else is asked for
         "send 100",
-        "take",  # page 1, while the store works on page 2
         "reply 100",
         "send 200",
-        "take",
+        "take",  # page 2, while the store works on page 3
         "reply 200",
         "take",  # the last page: nothing more to wait for
     ]
@@ -88,14 +88,25 @@ def test_a_request_that_never_reports_being_sent_still_gets_its_page_before_it_i
     assert pages.events == [
         "send 0",
         "reply 0",
+        "take",
         "send 100",
         "reply 100",
-        "take",
         "send 200",
         "reply 200",
         "take",
         "take",
     ]
+
+
+def test_an_unreadable_first_page_ends_the_reading_before_anything_else_is_sent() -> None:
+    pages = ScriptedPages()
+
+    def take(document: Page) -> None:
+        raise BadResponse("page 1 is unreadable")
+
+    with pytest.raises(BadResponse, match="page 1"):
+        read_pages(pages, take)
+    assert pages.events == ["send 0", "reply 0"]
 
 
 def test_a_page_that_cannot_be_taken_ends_the_reading_after_the_request_in_flight() -> None:
@@ -124,7 +135,19 @@ def test_an_error_reading_a_page_is_raised_at_once() -> None:
     taken: list[Page] = []
     with pytest.raises(BadResponse, match="broke"):
         read_pages(fetch, taken.append)
-    assert taken == []  # the page before was still waiting for the next request to leave
+    assert len(taken) == 1  # the first page, taken before the second request failed
+
+
+def test_an_error_reading_a_later_page_drops_the_page_still_held() -> None:
+    def fetch(offset: int, on_sent: Callable[[], None] | None = None) -> Page:
+        if offset == 200:
+            raise BadResponse("the store broke")
+        return page(100, total=300)
+
+    taken: list[Page] = []
+    with pytest.raises(BadResponse, match="broke"):
+        read_pages(fetch, taken.append)
+    assert len(taken) == 1  # page 2 was waiting for page 3's request to leave
 
 
 # --------------------------------------------------------------- through real HTTP

@@ -152,6 +152,9 @@ class Desk:
             runner=JobRunner(), environ={}, sandbox=SandboxHandle.attached(running)
         )
         self.window = MainWindow(self.context)
+        # The size it asks for, as a full-HD desktop gives it: offscreen's 800x800 screen
+        # would cap it at two thirds (533 px wide, the token table 131 px of it).
+        self.window.resize(self.window.sizeHint())
         self.window.show()
         ready: list[object] = []
         self.window.connection_ready.connect(ready.append)

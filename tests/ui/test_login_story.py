@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QProgressBar, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
+from desktop_app import worker
 from desktop_app.api.errors import OperationCancelled
 from desktop_app.api.models import AccountToken, LoginProgress
 from desktop_app.app_context import SANDBOX
@@ -217,6 +220,61 @@ def test_a_large_login_shows_its_first_page_at_once_and_later_pages_together(
     assert shown_at_reset == [100, 250]  # page 1 of 3 as it arrived; the final sorted reset
     assert inserts == []  # pages 2 and 3 were staged, never shown one by one
     assert table_column(window, 0)[:2] == ["Knope Campaign 001", "Knope Campaign 002"]
+
+
+def test_a_large_login_paints_its_first_rows_before_asking_for_the_second_page(
+    qtbot: QtBot,
+    connected_window: MainWindow,
+    sandbox: RunningSandbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = connected_window
+    monkeypatch.setattr(worker, "HANDLED_WAIT_S", 30.0)  # only the window's handling ends it
+    choose_profile(window, DEMO_EMAIL_PROFILE_ID)
+    sandbox.reset_request_log()
+    token_requests_while_first_rows_shown: list[int] = []
+
+    def on_first_rows() -> None:
+        if token_requests_while_first_rows_shown:
+            return
+        time.sleep(0.2)  # a slow window: the worker, not blocked by this thread, could go on
+        token_requests_while_first_rows_shown.append(
+            sum(path == TOKENS for _method, path, _status in sandbox.request_log)
+        )
+
+    window.token_panel.model.modelReset.connect(on_first_rows)
+    log_in(qtbot, window, "leslie@knope.com", "waffles-250")
+    assert token_requests_while_first_rows_shown == [1]
+    assert sum(path == TOKENS for _method, path, _status in sandbox.request_log) == 3
+
+
+def test_the_table_stays_put_while_a_large_login_streams_in(
+    qtbot: QtBot, connected_window: MainWindow, sandbox: RunningSandbox
+) -> None:
+    """Nothing moves the table mid-login: moving it repainted all of it while pages arrived."""
+    window = connected_window
+    window.resize(window.sizeHint())  # wide enough for "Reading accounts…" on one line
+    choose_profile(window, DEMO_EMAIL_PROFILE_ID)
+    window.summary_label.setText("A summary so long\nthat it wraps")  # "Reading…" is one line
+    qtbot.wait(20)
+    table = window.token_panel.view
+    before = table.geometry()
+    first_rows: list[int] = []
+    window.token_panel.model.modelReset.connect(lambda: first_rows.append(1))
+    sandbox.set_latency(300)
+    try:
+        type_login(qtbot, window, "leslie@knope.com", "waffles-250")
+        with qtbot.waitSignal(window.login_succeeded, timeout=20_000):
+            qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: bool(first_rows), timeout=10_000)
+            qtbot.wait(100)  # laid out and repainted while page 2 is still on its way
+            assert window.summary_label.text() == "Reading accounts… 100 of 250"
+            assert table.geometry() == before
+    finally:
+        sandbox.set_latency(0)
+    qtbot.wait(20)
+    summary = window.summary_label
+    assert summary.height() == summary.heightForWidth(summary.width())  # fits its text again
 
 
 def test_a_newer_login_never_shows_pages_an_older_one_left_unshown(

@@ -341,3 +341,19 @@ def test_rows_can_be_painted_ahead_of_the_rest_of_the_window(
     panel.set_tokens([ACME, BETA])
     panel.paint_rows_now()  # no event loop in between
     assert painted_rows == [2]
+    qtbot.wait(50)  # the view's own layout and updates, had they been left pending
+    assert painted_rows == [2]  # painted once: nothing asked for a second full paint
+
+
+def test_rows_arriving_never_narrow_the_table(qtbot: QtBot, panel: TokenTablePanel) -> None:
+    """A scroll bar appearing with a login's first page re-laid out every column."""
+    QApplication.processEvents()
+    width = panel.view.viewport().width()
+    names = [token(f"Account {n:03d}", f"id-{n:03d}", 3600) for n in range(300)]
+    panel.set_tokens(names)
+    qtbot.wait(20)
+    assert panel.view.verticalScrollBar().isVisible()
+    assert panel.view.viewport().width() == width
+    panel.set_tokens([ACME])
+    qtbot.wait(20)
+    assert panel.view.viewport().width() == width
