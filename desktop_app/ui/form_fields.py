@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QIcon
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop_app.resource_paths import resource_path
 from desktop_app.ui.tones import Tone, set_tone
@@ -104,3 +104,30 @@ def add_password_toggle(edit: QLineEdit) -> QAction:
 
     action.toggled.connect(toggle)
     return action
+
+
+class FocusKeeper:
+    """Keeps keyboard focus in a form while its controls are switched off for a request.
+
+    Switching off the focused field or button makes Qt move the focus to the next widget in
+    the window (beside the login form: the token filter), where it stayed. Instead the form's
+    Cancel takes it while the form is busy and hands it back after, unless the user moved it
+    meanwhile. Call :meth:`hold` with Cancel on and before anything else is switched off, and
+    :meth:`give_back` with everything else on again and before Cancel is switched off."""
+
+    def __init__(self, form: QWidget, cancel: QAbstractButton) -> None:
+        self._form = form
+        self._cancel = cancel
+        self._before: QWidget | None = None
+
+    def hold(self) -> None:
+        focused = self._form.focusWidget()  # the form's last focused child
+        if focused is None or focused is self._cancel or not focused.hasFocus():
+            return
+        self._before = focused
+        self._cancel.setFocus()
+
+    def give_back(self) -> None:
+        before, self._before = self._before, None
+        if before is not None and self._cancel.hasFocus() and before.isEnabled():
+            before.setFocus()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.ui.form_fields import (
     FieldError,
+    FocusKeeper,
     add_clear_button,
     add_password_toggle,
     buddy,
@@ -122,6 +123,7 @@ class LoginForm(QGroupBox):
         self.profile_combo.currentIndexChanged.connect(lambda _: self.profile_error.clear_message())
         self._busy = False
         self._busy_look = False
+        self._focus = FocusKeeper(self, self.cancel_button)
         self._busy_look_timer = QTimer(self)
         self._busy_look_timer.setSingleShot(True)
         self._busy_look_timer.setInterval(BUSY_LOOK_DELAY_MS)
@@ -247,7 +249,16 @@ class LoginForm(QGroupBox):
         )
 
     def _update_enabled(self) -> None:
-        self.login_button.setEnabled(self._connected and not self._busy_look)
-        self.cancel_button.setEnabled(self._busy_look)
-        for field in (self.profile_combo, self.username_edit, self.password_edit):
-            field.setEnabled(not self._busy_look)
+        fields = (self.profile_combo, self.username_edit, self.password_edit)
+        if self._busy_look:
+            self.cancel_button.setEnabled(True)
+            self._focus.hold()
+            self.login_button.setEnabled(False)
+            for field in fields:
+                field.setEnabled(False)
+            return
+        self.login_button.setEnabled(self._connected)
+        for field in fields:
+            field.setEnabled(True)
+        self._focus.give_back()
+        self.cancel_button.setEnabled(False)

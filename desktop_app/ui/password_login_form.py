@@ -34,6 +34,7 @@ from desktop_app.api.login_rules import (
 from desktop_app.api.models import PasswordLogin, PasswordProfile, RealmUser
 from desktop_app.ui.form_fields import (
     FieldError,
+    FocusKeeper,
     add_clear_button,
     add_password_toggle,
     buddy,
@@ -208,6 +209,7 @@ class PasswordLoginForm(QGroupBox):
         self.reset_button.clicked.connect(self.submit_reset)
         self.log_in_as_button.clicked.connect(self._log_in_as_created)
         self.cancel_button.clicked.connect(self.cancel_requested)
+        self._focus = FocusKeeper(self, self.cancel_button)
         self._update_enabled()
 
     @staticmethod
@@ -455,10 +457,15 @@ class PasswordLoginForm(QGroupBox):
 
     def _update_enabled(self) -> None:
         ready = self._connected and not self._busy
-        self.create_button.setEnabled(ready)
-        self.cancel_button.setEnabled(self._busy)
         item = self.logins_list.currentItem()
         has_login = item is not None and isinstance(
             item.data(Qt.ItemDataRole.UserRole), PasswordLogin
         )
+        if self._busy:
+            self.cancel_button.setEnabled(True)
+            self._focus.hold()  # see FocusKeeper: Cancel on first, the rest off after
+        self.create_button.setEnabled(ready)
         self.reset_button.setEnabled(ready and has_login)
+        if not self._busy:
+            self._focus.give_back()
+            self.cancel_button.setEnabled(False)

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QProgressBar, QPushButton, QTableView
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+)
 from pytestqt.qtbot import QtBot
 
 from desktop_app import worker
@@ -51,6 +61,23 @@ def log_in(qtbot: QtBot, window: MainWindow, username: str, password: str) -> ob
     with qtbot.waitSignal(window.login_succeeded, timeout=20_000) as blocker:
         qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
     return blocker.args[0]
+
+
+@contextmanager
+def slow_store(sandbox: RunningSandbox, ms: int) -> Iterator[None]:
+    """Every request waits ``ms`` in the sandbox until the block ends."""
+    sandbox.set_latency(ms)
+    try:
+        yield
+    finally:
+        sandbox.set_latency(0)
+
+
+def in_focus(qtbot: QtBot, window: MainWindow) -> MainWindow:
+    """The active window, so keyboard focus behaves as on a desktop."""
+    window.activateWindow()
+    qtbot.waitActive(window)
+    return window
 
 
 def log_in_and_fail(qtbot: QtBot, window: MainWindow, username: str, password: str) -> str:
@@ -191,11 +218,8 @@ def test_a_large_login_shows_page_progress(
     bar = find(window, QProgressBar, "loginProgressBar")
     bar.valueChanged.connect(lambda _: formats.append(bar.format()))
     bar.valueChanged.connect(lambda _: rows_at_showing.append(len(table_column(window, 0))))
-    sandbox.set_latency(300)  # page 2 arrives 300 ms before page 3: its showing comes first
-    try:
+    with slow_store(sandbox, 300):  # page 2 arrives 300 ms before page 3: shown first
         log_in(qtbot, window, "leslie@knope.com", "waffles-250")
-    finally:
-        sandbox.set_latency(0)
     assert formats[:2] == [
         "Read page 1 of 3 (100 of 250 accounts)",
         "Read page 2 of 3 (200 of 250 accounts)",
@@ -261,20 +285,37 @@ def test_the_table_stays_put_while_a_large_login_streams_in(
     before = table.geometry()
     first_rows: list[int] = []
     window.token_panel.model.modelReset.connect(lambda: first_rows.append(1))
-    sandbox.set_latency(300)
-    try:
-        type_login(qtbot, window, "leslie@knope.com", "waffles-250")
-        with qtbot.waitSignal(window.login_succeeded, timeout=20_000):
-            qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
-            qtbot.waitUntil(lambda: bool(first_rows), timeout=10_000)
-            qtbot.wait(100)  # laid out and repainted while page 2 is still on its way
-            assert window.summary_label.text() == "Reading accounts… 100 of 250"
-            assert table.geometry() == before
-    finally:
-        sandbox.set_latency(0)
+    type_login(qtbot, window, "leslie@knope.com", "waffles-250")
+    with slow_store(sandbox, 300), qtbot.waitSignal(window.login_succeeded, timeout=20_000):
+        qtbot.mouseClick(find(window, QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(first_rows), timeout=10_000)
+        qtbot.wait(100)  # laid out and repainted while page 2 is still on its way
+        assert window.summary_label.text() == "Reading accounts… 100 of 250"
+        assert table.geometry() == before
     qtbot.wait(20)
     summary = window.summary_label
     assert summary.height() == summary.heightForWidth(summary.width())  # fits its text again
+
+
+def test_focus_waits_on_cancel_during_a_slow_login_unless_the_agent_moves_it(
+    qtbot: QtBot, connected_window: MainWindow, sandbox: RunningSandbox
+) -> None:
+    """Switching the fields off used to send the focus to the token filter, and it stayed."""
+    window = in_focus(qtbot, connected_window)
+    type_login(qtbot, window, "ron@swanson.com", "pawnee-parks-1")
+    password = find(window, QLineEdit, "loginPasswordEdit")
+    cancel = find(window, QPushButton, "cancelButton")
+    table = window.token_panel.view
+    for moves_focus_meanwhile in (False, True):
+        password.setFocus()
+        # 600 ms a request: past the 250 ms after which the form looks busy.
+        with slow_store(sandbox, 600), qtbot.waitSignal(window.login_succeeded, timeout=20_000):
+            qtbot.keyClick(password, Qt.Key.Key_Return)
+            qtbot.waitUntil(cancel.isEnabled, timeout=5_000)
+            assert QApplication.focusWidget() is cancel
+            if moves_focus_meanwhile:
+                table.setFocus()  # the agent clicks into the table while they wait
+        assert QApplication.focusWidget() is (table if moves_focus_meanwhile else password)
 
 
 def test_a_newer_login_never_shows_pages_an_older_one_left_unshown(

@@ -6,7 +6,14 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+)
 from pytestqt.qtbot import QtBot
 
 from desktop_app.api.errors import ConflictError, PermissionDenied
@@ -16,7 +23,7 @@ from desktop_app.sandbox.seed import BOB_ID, DEMO_EMAIL_PROFILE_ID, DEMO_SHOPPER
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.worker import JobRunner
 from tests.conftest import FAST_RETRY, FAST_TIMEOUTS
-from tests.ui.test_login_story import find, table_column
+from tests.ui.test_login_story import find, in_focus, slow_store, table_column
 
 
 def open_tab(window: MainWindow) -> None:
@@ -245,3 +252,17 @@ def test_a_slow_create_can_be_cancelled_and_the_form_says_what_that_means(
     assert find(window, QLabel, "profileErrorLabel").text().startswith("Cancelled.")
     assert find(window, QPushButton, "createProfileButton").isEnabled()
     assert find(window, QLineEdit, "profilePasswordEdit").text() == "burgers-1234"
+
+
+def test_focus_waits_on_cancel_while_a_login_is_created_and_comes_back_after(
+    qtbot: QtBot, connected_window: MainWindow, sandbox: RunningSandbox
+) -> None:
+    """Switching Create off used to send the focus to whatever came next in the window."""
+    window = in_focus(qtbot, connected_window)
+    search_and_pick(qtbot, window, "Bob")
+    type_new_login(qtbot, window, "bob", "burgers-1234", "burgers-1234")
+    cancel = find(window, QPushButton, "profileCancelButton")
+    with slow_store(sandbox, 400), qtbot.waitSignal(window.password_login_saved, timeout=10_000):
+        click(qtbot, window, "createProfileButton")
+        assert QApplication.focusWidget() is cancel
+    assert QApplication.focusWidget() is find(window, QPushButton, "createProfileButton")
