@@ -92,7 +92,7 @@ def read_pages(fetch: FetchPage, take: Callable[[Page], None]) -> None:
         hand_over()  # a request that never reported being sent: the page before, now
         held = page
         if offset == 0:
-            hand_over()
+            hand_over()  # the first page at once: what the user waits to see
         if taking_failed:
             raise taking_failed[0]
         items_read += len(page["data"])
