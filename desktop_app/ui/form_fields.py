@@ -107,27 +107,34 @@ def add_password_toggle(edit: QLineEdit) -> QAction:
 
 
 class FocusKeeper:
-    """Keeps keyboard focus in a form while its controls are switched off for a request.
+    """Keeps keyboard focus in a form while its controls are switched off for a request, and
+    owns the form's Cancel button, which is on exactly then.
 
     Switching off the focused field or button makes Qt move the focus to the next widget in
-    the window (beside the login form: the token filter), where it stayed. Instead the form's
-    Cancel takes it while the form is busy and hands it back after, unless the user moved it
-    meanwhile. Call :meth:`hold` with Cancel on and before anything else is switched off, and
-    :meth:`give_back` with everything else on again and before Cancel is switched off."""
+    the window (beside the login form: the token filter), where it stayed. Instead Cancel
+    takes it while the form is busy and hands it back after, unless the user moved it
+    meanwhile. Call :meth:`enter_busy` before switching anything off, and :meth:`leave_busy`
+    once everything is back on; either may be called again without harm."""
 
     def __init__(self, form: QWidget, cancel: QAbstractButton) -> None:
         self._form = form
         self._cancel = cancel
+        self._busy = False
         self._before: QWidget | None = None
 
-    def hold(self) -> None:
+    def enter_busy(self) -> None:
+        self._cancel.setEnabled(True)
+        if self._busy:
+            return  # already holding: a click meanwhile is the user's, not to be undone
+        self._busy = True
         focused = self._form.focusWidget()  # the form's last focused child
-        if focused is None or focused is self._cancel or not focused.hasFocus():
-            return
-        self._before = focused
-        self._cancel.setFocus()
+        if focused is not None and focused is not self._cancel and focused.hasFocus():
+            self._before = focused
+            self._cancel.setFocus()
 
-    def give_back(self) -> None:
+    def leave_busy(self) -> None:
         before, self._before = self._before, None
+        self._busy = False
         if before is not None and self._cancel.hasFocus() and before.isEnabled():
             before.setFocus()
+        self._cancel.setEnabled(False)

@@ -249,16 +249,11 @@ class LoginForm(QGroupBox):
         )
 
     def _update_enabled(self) -> None:
-        fields = (self.profile_combo, self.username_edit, self.password_edit)
-        if self._busy_look:
-            self.cancel_button.setEnabled(True)
-            self._focus.hold()
-            self.login_button.setEnabled(False)
-            for field in fields:
-                field.setEnabled(False)
-            return
-        self.login_button.setEnabled(self._connected)
-        for field in fields:
-            field.setEnabled(True)
-        self._focus.give_back()
-        self.cancel_button.setEnabled(False)
+        busy = self._busy_look
+        if busy:
+            self._focus.enter_busy()  # Cancel on and holding the focus, before the rest goes off
+        self.login_button.setEnabled(self._connected and not busy)
+        for field in (self.profile_combo, self.username_edit, self.password_edit):
+            field.setEnabled(not busy)
+        if not busy:
+            self._focus.leave_busy()

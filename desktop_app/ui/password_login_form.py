@@ -462,10 +462,8 @@ class PasswordLoginForm(QGroupBox):
             item.data(Qt.ItemDataRole.UserRole), PasswordLogin
         )
         if self._busy:
-            self.cancel_button.setEnabled(True)
-            self._focus.hold()  # see FocusKeeper: Cancel on first, the rest off after
+            self._focus.enter_busy()  # Cancel on and holding the focus, before the rest goes off
         self.create_button.setEnabled(ready)
         self.reset_button.setEnabled(ready and has_login)
         if not self._busy:
-            self._focus.give_back()
-            self.cancel_button.setEnabled(False)
+            self._focus.leave_busy()

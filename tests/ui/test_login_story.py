@@ -75,8 +75,8 @@ def slow_store(sandbox: RunningSandbox, ms: int) -> Iterator[None]:
 
 def in_focus(qtbot: QtBot, window: MainWindow) -> MainWindow:
     """The active window, so keyboard focus behaves as on a desktop."""
-    window.activateWindow()
-    qtbot.waitActive(window)
+    with qtbot.waitActive(window):
+        window.activateWindow()
     return window
 
 
