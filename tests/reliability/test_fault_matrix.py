@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 import requests.adapters
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QListWidget, QTableView
 from pytestqt.qtbot import QtBot
 
@@ -579,7 +580,7 @@ class VerifyToken(Operation):
         assert desk.log_in()
         desk.find(QTableView, "tokenTable").selectRow(0)
         desk.window.token_tools.show_details()
-        desk.qtbot.waitExposed(desk.dialog)
+        assert QTest.qWaitForWindowExposed(desk.dialog)
 
     def act(self, desk: Desk) -> bool:
         return desk.verify()
@@ -674,8 +675,8 @@ def desk(
     )
     window = MainWindow(context)
     qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    with qtbot.waitExposed(window):
+        window.show()
     try:
         yield Desk(qtbot, window, sandbox, front)
     finally:

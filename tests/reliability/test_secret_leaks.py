@@ -18,6 +18,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -92,7 +93,7 @@ def add_saved_connection(qtbot: QtBot, window: MainWindow, url: str) -> str:
     window.open_connections()
     dialog = window.connections_dialog
     assert isinstance(dialog, ConnectionsDialog)
-    qtbot.waitExposed(dialog)
+    assert QTest.qWaitForWindowExposed(dialog)
     for edit, text in (
         (dialog.name_edit, f"Leak test {MARK}"),
         (dialog.client_id_edit, DEMO_CLIENT_ID),
@@ -152,8 +153,8 @@ def test_a_full_session_leaves_no_secret_anywhere(
     crash_handler.install()
     tokens: list[AccountToken] = []
     try:
-        window.show()
-        qtbot.waitExposed(window)
+        with qtbot.waitExposed(window):
+            window.show()
 
         # 1. A saved connection with the marker secret, then connect with it.
         key = add_saved_connection(qtbot, window, marked_sandbox.url)

@@ -30,8 +30,8 @@ def context(sandbox: RunningSandbox) -> Iterator[AppContext]:
 def window(qtbot: QtBot, context: AppContext) -> MainWindow:
     made = MainWindow(context)
     qtbot.addWidget(made)
-    made.show()
-    qtbot.waitExposed(made)
+    with qtbot.waitExposed(made):
+        made.show()
     return made
 
 

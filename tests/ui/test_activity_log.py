@@ -95,8 +95,8 @@ def dock(qtbot: QtBot, handler: ActivityLogHandler) -> ActivityLogDock:
     made = ActivityLogDock(flush_interval_ms=10)
     made.attach(handler)
     qtbot.addWidget(made)
-    made.show()
-    qtbot.waitExposed(made)
+    with qtbot.waitExposed(made):
+        made.show()
     return made
 
 

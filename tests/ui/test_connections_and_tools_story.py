@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -36,8 +37,8 @@ def new_window(qtbot: QtBot, sandbox: RunningSandbox) -> MainWindow:
     )
     window = MainWindow(context)
     qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    with qtbot.waitExposed(window):
+        window.show()
     return window
 
 
@@ -45,7 +46,7 @@ def save_connection_to(qtbot: QtBot, window: MainWindow, sandbox: RunningSandbox
     window.open_connections()
     dialog = window.connections_dialog
     assert dialog is not None
-    qtbot.waitExposed(dialog)
+    assert QTest.qWaitForWindowExposed(dialog)
     qtbot.mouseClick(
         dialog.findChild(QPushButton, "connectionAddButton"), Qt.MouseButton.LeftButton
     )
@@ -122,7 +123,7 @@ def test_token_details_verify_who_the_token_belongs_to(
     qtbot.keyClick(view, Qt.Key.Key_Return)  # Enter on a row opens its details
     dialog = window.token_tools.dialog
     assert dialog is not None
-    qtbot.waitExposed(dialog)
+    assert QTest.qWaitForWindowExposed(dialog)
     qtbot.mouseClick(dialog.findChild(QPushButton, "verifyTokenButton"), Qt.MouseButton.LeftButton)
     label = dialog.findChild(QLabel, "verifyResultLabel")
     qtbot.waitUntil(lambda: "Ron Swanson" in label.text(), timeout=10_000)

@@ -53,8 +53,8 @@ def settings(ini: Path) -> AppSettings:
 def open_dialog(qtbot: QtBot, settings: AppSettings, **kwargs: object) -> ConnectionsDialog:
     dialog = ConnectionsDialog(settings, SecretStore(), **kwargs)  # type: ignore[arg-type]
     qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
     return dialog
 
 

@@ -79,8 +79,8 @@ def make_dialog(
 ) -> TokenDetailsDialog:
     dialog = TokenDetailsDialog(token, member_id, base_url, guard, clock=clock or FakeClock(NOW))
     qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
     return dialog
 
 

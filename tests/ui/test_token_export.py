@@ -93,8 +93,8 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
 def make_dialog(qtbot: QtBot, path: Path) -> ExportDialog:
     dialog = ExportDialog(TOKENS, path, native_file_dialog=False)
     qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
     return dialog
 
 

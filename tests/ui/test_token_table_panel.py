@@ -56,8 +56,8 @@ def panel(qtbot: QtBot, clock: FakeClock) -> TokenTablePanel:
     panel = TokenTablePanel(clock=clock)
     qtbot.addWidget(panel)
     panel.resize(900, 400)
-    panel.show()
-    qtbot.waitExposed(panel)
+    with qtbot.waitExposed(panel):
+        panel.show()
     QGuiApplication.clipboard().clear()
     return panel
 
@@ -278,8 +278,8 @@ def test_a_panel_whose_model_comes_later_shows_its_titles_and_keeps_what_was_don
     panel = TokenTablePanel(clock=clock, model_later=True)
     qtbot.addWidget(panel)
     panel.resize(900, 400)
-    panel.show()
-    qtbot.waitExposed(panel)
+    with qtbot.waitExposed(panel):
+        panel.show()
     titles = [column.title for column in TokenColumn]
     assert header_titles(panel.view) == titles
     assert not panel.has_model
