@@ -215,14 +215,10 @@ class _AbortableAdapter(HTTPAdapter):
                 super().request(*args, **kwargs)
                 registry.sent()
 
-        class TrackedHTTPSConnection(HTTPSConnection):
-            def connect(self) -> None:
-                super().connect()
-                registry.add(self.sock)
-
-            def request(self, *args: Any, **kwargs: Any) -> None:
-                super().request(*args, **kwargs)
-                registry.sent()
+        # The same tracking over the TLS connect: HTTPSConnection is an HTTPConnection, so
+        # TrackedHTTPConnection's super() calls reach HTTPSConnection's methods first here.
+        class TrackedHTTPSConnection(TrackedHTTPConnection, HTTPSConnection):
+            pass
 
         class TrackedHTTPPool(HTTPConnectionPool):
             ConnectionCls = TrackedHTTPConnection
