@@ -91,8 +91,14 @@ def settle() -> None:
     """Idle for a moment, as a window does between a user's clicks: the view's deferred layout
     and the repaint it posts run now, not inside the next timed run. Each run, app or floor,
     starts after one (a floor timed right after the app's run, on a machine still warm from
-    it, was ~1 ms faster than the same calls after an idle pause)."""
-    QTest.qWait(SETTLE_MS)
+    it, was ~1 ms faster than the same calls after an idle pause).
+
+    In an event loop, as ``app.exec()`` idles, not ``QTest.qWait``: PySide6's qWait keeps the
+    GIL for its whole wait, so a job thread that had just reported its result could not finish
+    — it ended inside the next timed run (or the floor's), its thread still taken."""
+    loop = QEventLoop()
+    QTimer.singleShot(SETTLE_MS, loop.quit)
+    loop.exec()
 
 
 class GapTimer(QObject):
