@@ -90,13 +90,22 @@ class JobContext:
                 log.exception("cancel hook failed for job %s", self.job_id)
 
 
-class _JobEvents(QObject):
-    """Lives on the GUI thread; worker threads emit, so delivery is queued to the GUI."""
+@dataclass(frozen=True)
+class _Outcome:
+    """How a job ended: its result, or the error to report instead."""
 
-    succeeded = Signal(int, object)
-    failed = Signal(int, object)
+    result: object = None
+    error: BaseException | None = None
+
+
+class _JobEvents(QObject):
+    """Lives on the GUI thread; worker threads emit, so delivery is queued to the GUI.
+
+    A job's end is one event, not "succeeded" then "finished": a second emit from the job's
+    thread would contend for the GIL with the GUI thread showing the first (./dev bench)."""
+
+    ended = Signal(int, object)  # job id, _Outcome
     progress = Signal(int, object, object)  # job id, value, threading.Event | None
-    finished = Signal(int)
 
 
 class _Job(QRunnable):
@@ -109,22 +118,23 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         job_id = self._context.job_id
+        outcome: _Outcome | None = None
         try:
             if self._context.cancelled.is_set():
                 raise OperationCancelled()  # cancelled while queued: never start
             result = self._function(self._context)
         except (ApiError, OperationCancelled) as error:
-            self._events.failed.emit(job_id, error)
+            outcome = _Outcome(error=error)
         except Exception as error:
             log.exception("job %s raised an unexpected error", job_id)
-            self._events.failed.emit(job_id, UnexpectedFailure(detail=type(error).__name__))
+            outcome = _Outcome(error=UnexpectedFailure(detail=type(error).__name__))
         else:
-            if self._context.cancelled.is_set():
-                self._events.failed.emit(job_id, OperationCancelled())
-            else:
-                self._events.succeeded.emit(job_id, result)
+            cancelled = self._context.cancelled.is_set()
+            outcome = _Outcome(error=OperationCancelled()) if cancelled else _Outcome(result)
         finally:
-            self._events.finished.emit(job_id)
+            if outcome is None:  # a BaseException (SystemExit…) left the job: still end it
+                outcome = _Outcome(error=UnexpectedFailure(detail="the job was interrupted"))
+            self._events.ended.emit(job_id, outcome)
 
 
 @dataclass
@@ -154,10 +164,8 @@ class JobRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._events = _JobEvents(self)
-        self._events.succeeded.connect(self._on_succeeded)
-        self._events.failed.connect(self._on_failed)
+        self._events.ended.connect(self._on_ended)
         self._events.progress.connect(self._on_progress)
-        self._events.finished.connect(self._on_finished)
         self._ids = itertools.count(1)
         self._jobs: dict[int, JobHandle] = {}
         self._latest: dict[str, int] = {}
@@ -211,6 +219,15 @@ class JobRunner(QObject):
         return handle
 
     @Slot(int, object)
+    def _on_ended(self, job_id: int, outcome: _Outcome) -> None:
+        try:
+            if outcome.error is None:
+                self._on_succeeded(job_id, outcome.result)
+            else:
+                self._on_failed(job_id, outcome.error)
+        finally:
+            self._on_finished(job_id)
+
     def _on_succeeded(self, job_id: int, result: object) -> None:
         handle = self._current(job_id)
         if handle is None or handle.context.cancelled.is_set():
@@ -219,13 +236,12 @@ class JobRunner(QObject):
         if handle.on_success is not None:
             handle.on_success(result)
 
-    @Slot(int, object)
-    def _on_failed(self, job_id: int, error: object) -> None:
+    def _on_failed(self, job_id: int, error: BaseException) -> None:
         handle = self._current(job_id)
         if handle is None:
             log.debug("dropping stale failure of job %s", job_id)
             return
-        if handle.on_failure is not None and isinstance(error, BaseException):
+        if handle.on_failure is not None:
             handle.on_failure(error)
 
     @Slot(int, object, object)
@@ -238,7 +254,6 @@ class JobRunner(QObject):
             if handled is not None:
                 handled.set()  # even for a stale report: its job must not wait it out
 
-    @Slot(int)
     def _on_finished(self, job_id: int) -> None:
         handle = self._jobs.pop(job_id, None)
         if handle is None:

@@ -247,3 +247,22 @@ def test_cancel_ends_the_wait_for_a_report_at_once(qtbot: QtBot) -> None:
     assert done.wait(5)  # well before the 60 s the job would wait otherwise
     assert waited == [False]
     qtbot.waitUntil(lambda: not runner.busy, timeout=5_000)
+
+
+class _Interrupted(BaseException):
+    """Not an Exception, like KeyboardInterrupt or GeneratorExit: jobs do not catch it."""
+
+
+def test_a_job_stopped_by_a_base_exception_still_ends_and_frees_the_window(qtbot: QtBot) -> None:
+    """A BaseException leaving a job must not leave the window busy for ever: the job still
+    fails in plain words and finishes."""
+
+    def job(context: JobContext) -> None:
+        raise _Interrupted()
+
+    runner = JobRunner()
+    with qtbot.captureExceptions():  # the exception itself goes on to Qt's thread, as before
+        outcome = run_to_end(qtbot, runner, job)
+    assert [kind for kind, _ in outcome.events] == ["failed", "finished"]
+    assert isinstance(outcome.events[0][1], UnexpectedFailure)
+    assert not runner.busy
