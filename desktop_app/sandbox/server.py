@@ -1,4 +1,4 @@
-"""Running the sandbox in-process: a threaded werkzeug server on a daemon thread.
+"""Running the sandbox in-process: a threaded HTTP/1.1 server on a daemon thread.
 
 In-process (rather than a subprocess) so tests start one in milliseconds and can reach in to
 inject faults or expire tokens, while still talking to it over real loopback HTTP exactly as the
@@ -12,35 +12,18 @@ import threading
 from types import TracebackType
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
-
 from desktop_app.sandbox.app import SandboxApp
 from desktop_app.sandbox.controls import Controls
 from desktop_app.sandbox.seed import Seed, demo_seed
+from desktop_app.sandbox.wsgi_server import KeepAliveWSGIServer
 
 _POLL_INTERVAL_SECONDS = 0.05
-
-
-class _NoDelayHandler(WSGIRequestHandler):
-    """TCP_NODELAY on, console lines off.
-
-    http.server leaves Nagle on, which stalls each reply on a keep-alive connection ~44 ms
-    behind a delayed ACK (docs/platform-notes.md, "HTTP on loopback"). werkzeug 3.1 answers
-    ``Connection: close`` every time, which hides the stall, but the setting keeps the sandbox
-    fast if that changes. werkzeug's per-request console lines are dropped because the sandbox
-    keeps its own request log.
-    """
-
-    disable_nagle_algorithm = True
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Silenced: ``RunningSandbox.request_log`` records every request instead."""
 
 
 class RunningSandbox:
     """A started sandbox: its URL, its seed, and the knobs tests turn while it runs."""
 
-    def __init__(self, server: BaseWSGIServer, app: SandboxApp, controls: Controls) -> None:
+    def __init__(self, server: KeepAliveWSGIServer, app: SandboxApp, controls: Controls) -> None:
         self._server = server
         self._app = app
         self._controls = controls
@@ -65,6 +48,7 @@ class RunningSandbox:
             self._stopped = True
         self._server.shutdown()
         self._server.server_close()
+        self._server.close_connections()  # a kept-alive connection must not reach a stopped store
         self._thread.join()
 
     def __enter__(self) -> RunningSandbox:
@@ -143,7 +127,7 @@ def start_sandbox(
         effective = Seed.from_dict(seed)
     controls = Controls(latency_ms)
     app = SandboxApp(effective, controls)
-    server = make_server(host, port, app, threaded=True, request_handler=_NoDelayHandler)
+    server = KeepAliveWSGIServer((host, port), app)
     return RunningSandbox(server, app, controls)
 
 

@@ -5,7 +5,8 @@ Run: ``python -m tests.benchmarks.bench_sandbox [--rounds 3] [--seconds 2]``
 Each login is ``POST /v2/account-members/tokens`` for Ron (3 accounts, a fresh JWT each) with a
 bearer fetched once per client thread. The floor is a bare stdlib ``ThreadingHTTPServer`` that
 reads the request and answers with the very bytes the sandbox answered (captured first), with
-the same connection handling as the sandbox (one request per connection) and ``TCP_NODELAY``.
+the same connection handling as the sandbox (HTTP/1.1, connections kept alive) and
+``TCP_NODELAY``.
 Both servers run as their own process; the same 4-thread client (one ``requests.Session`` per
 thread) drives each for the same time, alternating, in this process.
 """
@@ -52,6 +53,7 @@ def serve_canned(reply_file: Path) -> None:
     content_type = captured["content_type"]
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the sandbox
         disable_nagle_algorithm = True
 
         def do_POST(self) -> None:

@@ -21,12 +21,12 @@ import pytest
 from PySide6.QtCore import QEvent, Qt, qWarning
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
-from werkzeug.serving import make_server
 
 from desktop_app.app_context import SANDBOX, AppContext, ClientOptions, SandboxHandle
 from desktop_app.sandbox import RunningSandbox, demo_seed
 from desktop_app.sandbox.app import SandboxApp
 from desktop_app.sandbox.controls import Controls
+from desktop_app.sandbox.wsgi_server import KeepAliveWSGIServer
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.worker import JobRunner
 from tests.conftest import FAST_RETRY, FAST_TIMEOUTS
@@ -59,7 +59,7 @@ def slow_store() -> Iterator[tuple[RunningSandbox, Arrivals]]:
     controls = Controls()
     app = SandboxApp(demo_seed(), controls)
     arrivals = Arrivals(app)
-    server = make_server("127.0.0.1", 0, arrivals, threaded=True)  # daemon request threads
+    server = KeepAliveWSGIServer(("127.0.0.1", 0), arrivals)  # daemon request threads
     running = RunningSandbox(server, app, controls)
     yield running, arrivals
     running.stop()
