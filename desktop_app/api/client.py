@@ -293,7 +293,7 @@ class CommerceClient:
             }
         }
 
-        def fetch(offset: int, on_sent: Callable[[], None] | None = None) -> Page:
+        def fetch(offset: int, on_sent: Callable[[], None] | None = None) -> Callable[[], Page]:
             reply = self.request(
                 "POST",
                 "/v2/account-members/tokens",
@@ -305,7 +305,7 @@ class CommerceClient:
                 cancelled=cancelled,
                 on_sent=on_sent,
             )
-            return self._page(reply, "The store's login reply had no list of accounts.")
+            return lambda: self._page(reply, "The store's login reply had no list of accounts.")
 
         tokens: list[AccountToken] = []
         member_id: str | None = None
@@ -346,7 +346,7 @@ class CommerceClient:
     ) -> list[Any]:
         """Every item of a paginated list, 100 at a time."""
 
-        def fetch(offset: int, on_sent: Callable[[], None] | None = None) -> Page:
+        def fetch(offset: int, on_sent: Callable[[], None] | None = None) -> Callable[[], Page]:
             page_params = {**(params or {}), "page[limit]": PAGE_LIMIT, "page[offset]": offset}
             reply = self.request(
                 "GET",
@@ -357,7 +357,9 @@ class CommerceClient:
                 cancelled=cancelled,
                 on_sent=on_sent,
             )
-            return self._page(reply, "The store's reply had no list where one was expected.")
+            return lambda: self._page(
+                reply, "The store's reply had no list where one was expected."
+            )
 
         items: list[Any] = []
         read_pages(fetch, lambda page: items.extend(page["data"]))

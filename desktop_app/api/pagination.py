@@ -9,10 +9,13 @@ user least:
   see, and with the store idle the window has the machine to itself to show it. Handed over
   while the store already worked on page two, the window's thread, woken on a two-core machine
   busy with the worker and the store, waited up to ~1.7 ms for a CPU in half the runs;
-* every later page once the request for the next one is on the wire (``on_sent``), so parsing
-  100 account tokens, reporting progress and the window's work on them overlap the store's work
-  on the page after. In a 10,000-account login each request had waited ~0.3 ms for that work
-  and for the GIL it held (./dev bench).
+* every later page once the request for the next one is on the wire (``on_sent``), so decoding
+  its JSON, parsing 100 account tokens, reporting progress and the window's work on them
+  overlap the store's work on the page after. In a 10,000-account login each request had
+  waited ~0.3 ms for that work and for the GIL it held, and then ~0.1 ms for the JSON decode
+  that said whether to ask for more (./dev bench). The total of the pages decoded so far says
+  that instead; should a page then end the list early, the one reply asked for ahead of it is
+  dropped.
 """
 
 from __future__ import annotations
@@ -61,42 +64,77 @@ def next_offset(page: Page, offset: int, items_read: int) -> int | None:
 
 
 class FetchPage(Protocol):
-    """Reads the page at ``offset``; calls ``on_sent`` once its request is on the wire."""
+    """Asks for the page at ``offset`` and returns once its reply is in, with a function that
+    decodes it (raising if it is not a page); calls ``on_sent`` once the request is on the wire.
+    """
 
-    def __call__(self, offset: int, on_sent: Callable[[], None] | None = None) -> Page: ...
+    def __call__(
+        self, offset: int, on_sent: Callable[[], None] | None = None
+    ) -> Callable[[], Page]: ...
 
 
 def read_pages(fetch: FetchPage, take: Callable[[Page], None]) -> None:
     """Read every page of a list in order and give each to ``take``, in order, on this thread:
-    the first as soon as it is read, each later one once the next request is sent.
+    the first as soon as it is read, each later one once the next request is sent (or, when
+    no next request is certain, once it is read).
 
-    An error ends the reading: raised by ``fetch``, or by ``take`` (then after the request in
-    flight, if any, has come back, so that request ends as every other does); pages not yet
-    taken are dropped."""
-    held: Page | None = None
-    taking_failed: list[Exception] = []
-
-    def hand_over() -> None:
-        nonlocal held
-        page, held = held, None
-        if page is not None and not taking_failed:
-            try:
-                take(page)
-            except Exception as error:  # not raised inside the HTTP library's send
-                taking_failed.append(error)
-
+    An error ends the reading: raised by ``fetch``, or by decoding or ``take`` (then after the
+    request in flight, if any, has come back, so that request ends as every other does); pages
+    not yet taken are dropped."""
+    reader = _PageReader(take)
     offset: int | None = 0
-    items_read = 0
     while offset is not None:
-        page = fetch(offset, on_sent=hand_over)
-        hand_over()  # a request that never reported being sent: the page before, now
-        held = page
-        if offset == 0:
-            hand_over()  # the first page at once: what the user waits to see
-        if taking_failed:
-            raise taking_failed[0]
-        items_read += len(page["data"])
-        offset = next_offset(page, offset, items_read)
-    hand_over()
-    if taking_failed:
-        raise taking_failed[0]
+        decode = fetch(offset, on_sent=reader.settle_held)
+        reader.settle_held()  # a request that never reported being sent: the page before, now
+        reader.raise_failure()
+        if reader.expected != offset:
+            return  # asked for ahead, but the page before it ended the list: drop this reply
+        ahead = reader.ahead_of(offset) if offset else None
+        reader.held = (offset, decode)
+        if ahead is None:  # the first page, or what looks like the last: decode it now
+            reader.settle_held()
+            reader.raise_failure()
+            offset = reader.expected
+        else:
+            offset = ahead
+
+
+class _PageReader:
+    """What the pages decoded so far say, and the page read but not yet decoded."""
+
+    def __init__(self, take: Callable[[Page], None]) -> None:
+        self._take = take
+        self.held: tuple[int, Callable[[], Page]] | None = None
+        self.expected: int | None = 0  # the offset that comes next (None: the list has ended)
+        self._items_read = 0
+        self._total: int | None = None
+        self._failure: Exception | None = None
+
+    def settle_held(self) -> None:
+        """Decode the held page and give it to ``take``; an error is kept for later."""
+        held, self.held = self.held, None
+        if held is None or self._failure is not None:
+            return
+        offset, decode = held
+        try:  # not raised inside the HTTP library's send, where on_sent runs
+            page = decode()
+            self._take(page)
+        except Exception as error:
+            self._failure = error
+            return
+        self._items_read += len(page["data"])
+        total = dig(page, "meta", "results", "total")
+        self._total = total if isinstance(total, int) else None
+        self.expected = next_offset(page, offset, self._items_read)
+
+    def ahead_of(self, offset: int) -> int | None:
+        """The page to ask for before the one at ``offset`` is decoded, if the last total
+        says it exists."""
+        following = offset + PAGE_LIMIT
+        if self._total is not None and following < self._total and following <= MAX_PAGE_OFFSET:
+            return following
+        return None
+
+    def raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure

@@ -48,19 +48,37 @@ def test_a_total_that_is_not_a_number_is_ignored() -> None:
 
 
 class ScriptedPages:
-    """A fetch function over three pages of 100 that notes what happens in which order."""
+    """A fetch function over pages of 100 that notes what happens in which order.
 
-    def __init__(self, pages: int = 3, *, report_sent: bool = True) -> None:
+    ``totals`` is what each page says the list's total is (the same for all by default)."""
+
+    def __init__(
+        self,
+        pages: int = 3,
+        *,
+        report_sent: bool = True,
+        totals: dict[int, int] | None = None,
+    ) -> None:
         self.pages = pages
         self.report_sent = report_sent
+        self.totals = totals or {}
         self.events: list[str] = []
 
-    def __call__(self, offset: int, on_sent: Callable[[], None] | None = None) -> Page:
+    def __call__(
+        self, offset: int, on_sent: Callable[[], None] | None = None
+    ) -> Callable[[], Page]:
         self.events.append(f"send {offset}")
         if on_sent is not None and self.report_sent:
             on_sent()
         self.events.append(f"reply {offset}")
-        return page(100, total=self.pages * 100)
+        total = self.totals.get(offset, self.pages * 100)
+        items = 100 if offset < total else 0
+
+        def decode() -> Page:
+            self.events.append(f"decode {offset}")
+            return page(items, total=total)
+
+        return decode
 
     def take(self, document: Page) -> None:
         self.events.append("take")
@@ -72,14 +90,48 @@ def test_the_first_page_is_taken_at_once_and_each_later_one_after_the_next_is_se
     assert pages.events == [
         "send 0",
         "reply 0",
+        "decode 0",
         "take",  # page 1, what the user waits to see, before anything else is asked for
         "send 100",
         "reply 100",
-        "send 200",
+        "send 200",  # page 1's total says page 3 exists: asked for before page 2 is decoded
+        "decode 100",
         "take",  # page 2, while the store works on page 3
         "reply 200",
+        "decode 200",
         "take",  # the last page: nothing more to wait for
     ]
+
+
+def test_without_a_total_each_page_is_decoded_before_the_next_is_asked_for() -> None:
+    """Only a next link says more follow: nothing can be asked for ahead."""
+    events: list[str] = []
+
+    def fetch(offset: int, on_sent: Callable[[], None] | None = None) -> Callable[[], Page]:
+        events.append(f"send {offset}")
+
+        def decode() -> Page:
+            events.append(f"decode {offset}")
+            return page(100, next_link=offset < 200)
+
+        return decode
+
+    read_pages(fetch, lambda document: None)
+    assert events == ["send 0", "decode 0", "send 100", "decode 100", "send 200", "decode 200"]
+
+
+def test_a_page_that_ends_the_list_early_drops_the_reply_asked_for_ahead() -> None:
+    """The total shrank while reading (accounts removed): page 2 says it is the last, but
+    page 3 was already asked for on page 1's word. Its reply is read and dropped."""
+    pages = ScriptedPages(pages=5, totals={100: 200, 200: 200})
+    taken: list[Page] = []
+
+    def take(document: Page) -> None:
+        taken.append(document)
+
+    read_pages(pages, take)
+    assert [len(document["data"]) for document in taken] == [100, 100]
+    assert pages.events[-3:] == ["send 200", "decode 100", "reply 200"]  # never decoded
 
 
 def test_a_request_that_never_reports_being_sent_still_gets_its_page_before_it_in_order() -> None:
@@ -88,12 +140,15 @@ def test_a_request_that_never_reports_being_sent_still_gets_its_page_before_it_i
     assert pages.events == [
         "send 0",
         "reply 0",
+        "decode 0",
         "take",
         "send 100",
         "reply 100",
         "send 200",
         "reply 200",
+        "decode 100",
         "take",
+        "decode 200",
         "take",
     ]
 
@@ -106,7 +161,7 @@ def test_an_unreadable_first_page_ends_the_reading_before_anything_else_is_sent(
 
     with pytest.raises(BadResponse, match="page 1"):
         read_pages(pages, take)
-    assert pages.events == ["send 0", "reply 0"]
+    assert pages.events == ["send 0", "reply 0", "decode 0"]
 
 
 def test_a_page_that_cannot_be_taken_ends_the_reading_after_the_request_in_flight() -> None:
@@ -122,15 +177,37 @@ def test_a_page_that_cannot_be_taken_ends_the_reading_after_the_request_in_fligh
     with pytest.raises(BadResponse, match="page 2"):
         read_pages(pages, take)
     # Page 2 is taken while page 3 is on its way: page 3 comes back, nothing more is sent.
-    assert pages.events[-3:] == ["send 200", "take", "reply 200"]
+    assert pages.events[-4:] == ["send 200", "decode 100", "take", "reply 200"]
     assert len(taken) == 2
 
 
+def test_a_page_that_cannot_be_decoded_ends_the_reading_after_the_request_in_flight() -> None:
+    def fetch(offset: int, on_sent: Callable[[], None] | None = None) -> Callable[[], Page]:
+        events.append(f"send {offset}")
+        if on_sent is not None:
+            on_sent()
+        events.append(f"reply {offset}")
+
+        def decode() -> Page:
+            if offset == 100:
+                raise BadResponse("page 2 is not JSON")
+            return page(100, total=500)
+
+        return decode
+
+    events: list[str] = []
+    taken: list[Page] = []
+    with pytest.raises(BadResponse, match="page 2"):
+        read_pages(fetch, taken.append)
+    assert events[-2:] == ["send 200", "reply 200"]
+    assert len(taken) == 1
+
+
 def test_an_error_reading_a_page_is_raised_at_once() -> None:
-    def fetch(offset: int, on_sent: Callable[[], None] | None = None) -> Page:
+    def fetch(offset: int, on_sent: Callable[[], None] | None = None) -> Callable[[], Page]:
         if offset:
             raise BadResponse("the store broke")
-        return page(100, total=300)
+        return lambda: page(100, total=300)
 
     taken: list[Page] = []
     with pytest.raises(BadResponse, match="broke"):
@@ -139,10 +216,10 @@ def test_an_error_reading_a_page_is_raised_at_once() -> None:
 
 
 def test_an_error_reading_a_later_page_drops_the_page_still_held() -> None:
-    def fetch(offset: int, on_sent: Callable[[], None] | None = None) -> Page:
+    def fetch(offset: int, on_sent: Callable[[], None] | None = None) -> Callable[[], Page]:
         if offset == 200:
             raise BadResponse("the store broke")
-        return page(100, total=300)
+        return lambda: page(100, total=300)
 
     taken: list[Page] = []
     with pytest.raises(BadResponse, match="broke"):
