@@ -147,6 +147,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             "SERVER_PROTOCOL": self.request_version,
         }
         for key, value in self.headers.items():
+            if "_" in key:
+                continue  # X_Token would pass for X-Token: dropped, as werkzeug and nginx do
             name = key.upper().replace("-", "_")
             if name not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
                 name = f"HTTP_{name}"
@@ -155,17 +157,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _answer(self, environ: dict[str, Any]) -> None:
         started: list[tuple[str, list[tuple[str, str]]]] = []
+        written: list[bytes] = []  # through WSGI's legacy write() callable, ahead of the rest
 
         def start_response(
             status: str, headers: list[tuple[str, str]], exc_info: Any = None
         ) -> Any:
             started[:] = [(status, headers)]
-            return lambda data: None  # the legacy write() callable; the sandbox never uses it
+            return written.append
 
         try:
             result: Iterable[bytes] = self.server.app(environ, start_response)
             try:
-                payload = b"".join(result)
+                payload = b"".join([*written, *result])
             finally:
                 close = getattr(result, "close", None)
                 if close is not None:

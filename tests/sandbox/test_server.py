@@ -235,8 +235,12 @@ def failing_server() -> Iterator[str]:
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         if environ["PATH_INFO"] == "/boom":
             raise RuntimeError("a bug in the app")
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"fine"]
+        write = start_response("200 OK", [("Content-Type", "text/plain")])
+        if environ["PATH_INFO"] == "/headers":
+            names = sorted(k for k in environ if k.startswith("HTTP_X"))
+            return [f"{names} {environ['HTTP_X_TOKEN']}".encode()]
+        write(b"fi")  # WSGI's legacy write(), then the iterable
+        return [b"ne"]
 
     server = KeepAliveWSGIServer(("127.0.0.1", 0), app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -255,3 +259,11 @@ def test_an_app_error_is_a_500_and_the_server_goes_on(
     assert "a bug in the app" in caplog.text
     reply = requests.get(f"{failing_server}/ok", timeout=10)
     assert (reply.status_code, reply.text, reply.headers["Content-Length"]) == (200, "fine", "4")
+
+
+def test_a_header_name_with_an_underscore_is_not_passed_to_the_app(failing_server: str) -> None:
+    """X_Token would otherwise arrive as HTTP_X_TOKEN, the same as X-Token."""
+    reply = requests.get(
+        f"{failing_server}/headers", headers={"X-Token": "a", "X_Token": "b"}, timeout=10
+    )
+    assert reply.text == "['HTTP_X_TOKEN'] a"
