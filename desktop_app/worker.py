@@ -101,8 +101,9 @@ class _Outcome:
 class _JobEvents(QObject):
     """Lives on the GUI thread; worker threads emit, so delivery is queued to the GUI.
 
-    A job's end is one event, not "succeeded" then "finished": a second emit from the job's
-    thread would contend for the GIL with the GUI thread showing the first (./dev bench)."""
+    A job's end is one event, not "succeeded" then "finished": the GUI thread handles the
+    outcome and the end in one turn, and the job's thread sends nothing more once the window
+    starts showing the result (a second emit would contend with it for the GIL)."""
 
     ended = Signal(int, object)  # job id, _Outcome
     progress = Signal(int, object, object)  # job id, value, threading.Event | None
@@ -132,7 +133,7 @@ class _Job(QRunnable):
             cancelled = self._context.cancelled.is_set()
             outcome = _Outcome(error=OperationCancelled()) if cancelled else _Outcome(result)
         finally:
-            if outcome is None:  # a BaseException (SystemExit…) left the job: still end it
+            if outcome is None:  # a BaseException (KeyboardInterrupt…) left the job: end it
                 outcome = _Outcome(error=UnexpectedFailure(detail="the job was interrupted"))
             self._events.ended.emit(job_id, outcome)
 
