@@ -231,7 +231,10 @@ def test_an_idle_connection_is_closed_after_the_idle_timeout(
 
 
 @pytest.fixture
-def failing_server() -> Iterator[str]:
+def bare_wsgi_server() -> Iterator[str]:
+    """The server alone, around a tiny app: /boom fails, /headers echoes the X- headers it
+    got, anything else answers "fine" in two parts (WSGI's write(), then the iterable)."""
+
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         if environ["PATH_INFO"] == "/boom":
             raise RuntimeError("a bug in the app")
@@ -253,17 +256,17 @@ def failing_server() -> Iterator[str]:
 
 
 def test_an_app_error_is_a_500_and_the_server_goes_on(
-    failing_server: str, caplog: pytest.LogCaptureFixture
+    bare_wsgi_server: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    assert requests.get(f"{failing_server}/boom", timeout=10).status_code == 500
+    assert requests.get(f"{bare_wsgi_server}/boom", timeout=10).status_code == 500
     assert "a bug in the app" in caplog.text
-    reply = requests.get(f"{failing_server}/ok", timeout=10)
+    reply = requests.get(f"{bare_wsgi_server}/ok", timeout=10)
     assert (reply.status_code, reply.text, reply.headers["Content-Length"]) == (200, "fine", "4")
 
 
-def test_a_header_name_with_an_underscore_is_not_passed_to_the_app(failing_server: str) -> None:
+def test_a_header_name_with_an_underscore_is_not_passed_to_the_app(bare_wsgi_server: str) -> None:
     """X_Token would otherwise arrive as HTTP_X_TOKEN, the same as X-Token."""
     reply = requests.get(
-        f"{failing_server}/headers", headers={"X-Token": "a", "X_Token": "b"}, timeout=10
+        f"{bare_wsgi_server}/headers", headers={"X-Token": "a", "X_Token": "b"}, timeout=10
     )
     assert reply.text == "['HTTP_X_TOKEN'] a"
