@@ -205,9 +205,9 @@ class JobRunner(QObject):
         )
         was_busy = self.busy
         self._jobs[job_id] = handle
-        self._pool.start(_Job(handle.context, function))
-        if not was_busy:
+        if not was_busy:  # before the job starts: what listens (the quiet logs) is in place
             self.busy_changed.emit(True)
+        self._pool.start(_Job(handle.context, function))
         return handle
 
     def _current(self, job_id: int) -> JobHandle | None:

@@ -48,6 +48,22 @@ def test_success_then_finished_on_the_gui_thread(qtbot: QtBot) -> None:
     assert threads[0] is not threading.main_thread()
 
 
+def test_busy_is_announced_before_the_job_runs_and_idle_after_it_ended(qtbot: QtBot) -> None:
+    """What waits on busy (the logs keep quiet while jobs run) is set up before the job's
+    first request, and the window has shown the result before it hears "idle"."""
+    runner = JobRunner()
+    seen: list[str] = []
+    runner.busy_changed.connect(lambda busy: seen.append(f"busy={busy}"))
+
+    def job(context: JobContext) -> int:
+        seen.append("job ran")
+        return 1
+
+    with qtbot.waitSignal(runner.job_finished, timeout=5_000):
+        runner.submit("test", job, on_success=lambda _result: seen.append("result shown"))
+    assert seen == ["busy=True", "job ran", "result shown", "busy=False"]
+
+
 def test_typed_error_then_finished(qtbot: QtBot) -> None:
     def job(context: JobContext) -> None:
         raise NotFound("gone")

@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
             return
         from PySide6.QtCore import Qt
 
-        from desktop_app.ui.activity_log import ActivityLogDock, ActivityLogHandler
+        from desktop_app.ui.activity_log import ActivityLogDock, ActivityLogHandler, QuietLogging
         from desktop_app.ui.menus import populate_menus
         from desktop_app.ui.password_login_form import PasswordLoginForm
         from desktop_app.ui.password_logins import PasswordLogins
@@ -201,6 +201,9 @@ class MainWindow(QMainWindow):
         self.activity_dock.attach(self.activity_handler)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
         self.activity_dock.hide()
+        self.quiet_logging = QuietLogging(self)
+        self.context.runner.busy_changed.connect(self.quiet_logging.set_busy)
+        self.quiet_logging.set_busy(self.context.runner.busy)
         # The connection list lives in the combo's popup: nobody sees it at the first paint.
         self.connection_bar.set_entries(self.context.connections())
         self.token_tools = TokenTools(

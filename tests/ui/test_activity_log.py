@@ -34,6 +34,7 @@ from desktop_app.ui.activity_log import (
     ActivityLogDock,
     ActivityLogHandler,
     ActivityTableModel,
+    QuietLogging,
     flush_file_log,
     install_file_log,
     log_directory,
@@ -562,3 +563,105 @@ def test_a_stalled_gui_keeps_only_what_can_be_shown(qtbot: QtBot) -> None:
     dock.add_entry("not an entry")
     dock.flush()
     assert [e.path for e in dock.model.entries()] == [f"/p/{n}" for n in range(18, 23)]
+
+
+# ------------------------------------------------------------- quiet while jobs run
+
+
+def _log_on_a_worker(*paths: str) -> None:
+    logger = logging.getLogger("desktop_app.api")
+
+    def worker() -> None:
+        for path in paths:
+            logger.info(REPLY_TEMPLATE, "POST", path, 201, 1.0, "r")
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+
+
+def test_while_busy_the_requests_wake_nobody_then_show_when_the_job_ends(
+    qtbot: QtBot, handler: ActivityLogHandler, file_log: Path
+) -> None:
+    """A job's requests are logged while its next request is being sent: neither the GUI
+    thread nor the file's writer is woken then; both get the lines once the jobs end."""
+    told: list[bool] = []
+    handler.entries_waiting.connect(lambda: told.append(True))
+    file_handler = _file_log_handler()
+    file_handler.BATCH_SECONDS = 0.0
+    quiet = QuietLogging(interval_ms=60_000)
+    quiet.set_busy(True)
+    assert quiet.holding
+    _log_on_a_worker("/v2/account-members/tokens?page=1", "/v2/account-members/tokens?page=2")
+    QCoreApplication.processEvents()
+    time.sleep(0.2)  # a woken writer would have written by now
+    assert told == []
+    assert not file_log.exists() or file_log.read_text(encoding="utf-8") == ""
+
+    quiet.set_busy(False)
+    assert not quiet.holding
+    assert told == [True]  # at once, on this thread
+    assert [entry.path for entry in handler.take_entries()] == [
+        "/v2/account-members/tokens?page=1",
+        "/v2/account-members/tokens?page=2",
+    ]
+    assert len(_lines_when(file_log, 2)) == 2
+
+
+def test_a_long_job_still_shows_its_lines_as_it_runs(
+    qtbot: QtBot, dock: ActivityLogDock, file_log: Path
+) -> None:
+    _file_log_handler().BATCH_SECONDS = 0.0
+    quiet = QuietLogging(interval_ms=20)
+    quiet.set_busy(True)
+    _log_on_a_worker("/v2/page-1")
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 1, timeout=5000)
+    assert len(_lines_when(file_log, 1)) == 1
+    _log_on_a_worker("/v2/page-2")  # held again after each release
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 2, timeout=5000)
+    assert quiet.holding
+    quiet.set_busy(False)
+
+
+def test_a_warning_reaches_the_file_at_once_even_while_busy(file_log: Path) -> None:
+    handler = _file_log_handler()
+    handler.BATCH_SECONDS = 600  # only a warning can make the writer write within the test
+    quiet = QuietLogging(interval_ms=60_000)
+    quiet.set_busy(True)
+    logger = logging.getLogger("desktop_app.api")
+    logger.info("first %d", 1)
+    logger.warning("then a warning")
+    lines = _lines_when(file_log, 2)
+    assert [line.split(": ", 1)[1] for line in lines] == ["first 1", "then a warning"]
+    quiet.set_busy(False)
+
+
+def test_the_window_holds_the_logs_while_its_runner_is_busy(
+    qtbot: QtBot, handler: ActivityLogHandler
+) -> None:
+    """The main window ties the two together: held from before a job starts until the last
+    one has ended."""
+    from desktop_app.app_context import AppContext
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.worker import JobRunner
+
+    context = AppContext(runner=JobRunner(), environ={})
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.build_extras()
+    told: list[bool] = []
+    handler.entries_waiting.connect(lambda: told.append(True))
+    told_when_it_ended: list[list[bool]] = []
+    context.runner.job_finished.connect(lambda _job: told_when_it_ended.append(list(told)))
+
+    def job(_job: object) -> None:
+        logging.getLogger("desktop_app.api").info(REPLY_TEMPLATE, "GET", "/v2/x", 200, 1.0, "r")
+        # The GUI thread runs its event loop meanwhile: a signal would land. Shorter than
+        # the interval at which a long job's lines are let through.
+        time.sleep(0.03)
+
+    context.runner.submit("test", job)
+    qtbot.waitUntil(lambda: not context.runner.busy, timeout=5000)
+    assert told_when_it_ended == [[]]
+    assert told == [True]
+    assert not window.quiet_logging.holding
