@@ -1,6 +1,6 @@
 """Logins through the real window, each next to a bare ``requests`` loop doing the same HTTP.
 
-Run: ``python -m tests.benchmarks.bench_login [--small-runs 15] [--large-runs 5]``
+Run: ``python -m tests.benchmarks.bench_login [--small-runs 41] [--large-runs 5]``
 (``./dev bench`` runs it with the others and prints one table).
 
 In one process, offscreen: a :class:`MainWindow` wired exactly as the app wires it (its log
@@ -403,7 +403,7 @@ def bench_large(app: QApplication, url: str, runs: int) -> list[Figure]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small-runs", type=int, default=15)
+    parser.add_argument("--small-runs", type=int, default=41)
     parser.add_argument("--large-runs", type=int, default=5)
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args(argv)

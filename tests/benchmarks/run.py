@@ -33,7 +33,7 @@ BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
     "startup": ("bench_startup", ["--runs", "15"], ["--runs", "3"]),
     "login": (
         "bench_login",
-        ["--small-runs", "15", "--large-runs", "7"],
+        ["--small-runs", "41", "--large-runs", "7"],
         ["--small-runs", "3", "--large-runs", "2"],
     ),
     "table": ("bench_token_table", ["--runs", "7"], ["--runs", "3"]),
