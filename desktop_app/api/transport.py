@@ -412,8 +412,9 @@ class Transport:
             body = urlencode(form).encode("ascii")
         if headers:
             merged.update(headers)
-        if params:
-            url += "?" + urlencode({k: v for k, v in params.items() if v is not None}, doseq=True)
+        query = urlencode({k: v for k, v in (params or {}).items() if v is not None}, doseq=True)
+        if query:
+            url += "?" + query
         prepared = requests.PreparedRequest()
         prepared.prepare(
             method=method, url=url, headers=merged, data=body, cookies=self.session.cookies

@@ -515,6 +515,7 @@ class MainWindow(QMainWindow):
         self._save_layout()
         self.stopped_cleanly = self.context.shutdown()
         if self.has_extras:
+            self.quiet_logging.set_busy(False)  # a job cut short never reports its end
             self.activity_handler.uninstall()
         self.clipboard_guard.clear_now()
         event.accept()

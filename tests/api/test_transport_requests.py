@@ -76,8 +76,19 @@ LOGIN_BODY = {
                 "form": None,
             },
         ),
+        (
+            {"method": "GET", "path": "/v2/settings", "params": {"only": None}},
+            {
+                "method": "GET",
+                "path": "/v2/settings",
+                "params": {"only": None},
+                "json_body": None,
+                "headers": None,
+                "form": None,
+            },
+        ),
     ],
-    ids=["json-with-query", "form", "get-with-filter"],
+    ids=["json-with-query", "form", "get-with-filter", "get-with-no-query-left"],
 )
 def test_requests_are_built_as_session_request_builds_them(
     kwargs: dict[str, Any], ours: dict[str, Any]

@@ -665,3 +665,32 @@ def test_the_window_holds_the_logs_while_its_runner_is_busy(
     assert told_when_it_ended == [[]]
     assert told == [True]
     assert not window.quiet_logging.holding
+
+
+def test_closing_the_window_mid_job_lets_the_logs_speak_again(
+    qtbot: QtBot, handler: ActivityLogHandler
+) -> None:
+    """A job cut short by the window closing never reports its end: the logs are not left
+    holding their lines."""
+    from desktop_app.app_context import AppContext
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.worker import JobContext, JobRunner
+
+    context = AppContext(runner=JobRunner(), environ={})
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.build_extras()
+    stop = threading.Event()
+
+    def job(job: JobContext) -> None:
+        job.on_cancel(stop.set)
+        stop.wait(5)
+
+    context.runner.submit("test", job)
+    assert window.quiet_logging.holding
+    window.close()
+    assert not window.quiet_logging.holding
+    told: list[bool] = []
+    handler.entries_waiting.connect(lambda: told.append(True))
+    _log_on_a_worker("/v2/after-close")
+    qtbot.waitUntil(lambda: told == [True], timeout=5000)
