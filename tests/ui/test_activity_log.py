@@ -41,6 +41,8 @@ from desktop_app.ui.activity_log import (
     open_log_folder,
     remove_file_log,
 )
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.worker import JobContext
 from tests.conftest import FAST_RETRY, FAST_TIMEOUTS, make_client
 
 SECRET_CLIENT = "marker-client-secret-9f3a"
@@ -636,60 +638,52 @@ def test_a_warning_reaches_the_file_at_once_even_while_busy(file_log: Path) -> N
     quiet.set_busy(False)
 
 
+@pytest.fixture
+def built_window(qtbot: QtBot, window: MainWindow) -> MainWindow:
+    """The main window once it has built its extras (the dock, the quiet logs)."""
+    qtbot.waitUntil(lambda: window.has_extras, timeout=5000)
+    return window
+
+
 def test_the_window_holds_the_logs_while_its_runner_is_busy(
-    qtbot: QtBot, handler: ActivityLogHandler
+    qtbot: QtBot, handler: ActivityLogHandler, built_window: MainWindow
 ) -> None:
     """The main window ties the two together: held from before a job starts until the last
     one has ended."""
-    from desktop_app.app_context import AppContext
-    from desktop_app.ui.main_window import MainWindow
-    from desktop_app.worker import JobRunner
-
-    context = AppContext(runner=JobRunner(), environ={})
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.build_extras()
+    runner = built_window.context.runner
     told: list[bool] = []
     handler.entries_waiting.connect(lambda: told.append(True))
     told_when_it_ended: list[list[bool]] = []
-    context.runner.job_finished.connect(lambda _job: told_when_it_ended.append(list(told)))
+    runner.job_finished.connect(lambda _job: told_when_it_ended.append(list(told)))
 
-    def job(_job: object) -> None:
+    def job(_job: JobContext) -> None:
         logging.getLogger("desktop_app.api").info(REPLY_TEMPLATE, "GET", "/v2/x", 200, 1.0, "r")
         # The GUI thread runs its event loop meanwhile: a signal would land. Shorter than
         # the interval at which a long job's lines are let through.
         time.sleep(0.03)
 
-    context.runner.submit("test", job)
-    qtbot.waitUntil(lambda: not context.runner.busy, timeout=5000)
+    runner.submit("test", job)
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
     assert told_when_it_ended == [[]]
     assert told == [True]
-    assert not window.quiet_logging.holding
+    assert not built_window.quiet_logging.holding
 
 
 def test_closing_the_window_mid_job_lets_the_logs_speak_again(
-    qtbot: QtBot, handler: ActivityLogHandler
+    qtbot: QtBot, handler: ActivityLogHandler, built_window: MainWindow
 ) -> None:
     """A job cut short by the window closing never reports its end: the logs are not left
     holding their lines."""
-    from desktop_app.app_context import AppContext
-    from desktop_app.ui.main_window import MainWindow
-    from desktop_app.worker import JobContext, JobRunner
-
-    context = AppContext(runner=JobRunner(), environ={})
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.build_extras()
     stop = threading.Event()
 
     def job(job: JobContext) -> None:
         job.on_cancel(stop.set)
         stop.wait(5)
 
-    context.runner.submit("test", job)
-    assert window.quiet_logging.holding
-    window.close()
-    assert not window.quiet_logging.holding
+    built_window.context.runner.submit("test", job)
+    assert built_window.quiet_logging.holding
+    built_window.close()
+    assert not built_window.quiet_logging.holding
     told: list[bool] = []
     handler.entries_waiting.connect(lambda: told.append(True))
     _log_on_a_worker("/v2/after-close")
