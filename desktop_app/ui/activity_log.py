@@ -523,12 +523,17 @@ class QuietLogging(QObject):
             handler.hold_wakes()
 
 
+_APP_LOGGERS = (logging.getLogger(API_LOGGER), logging.getLogger(APP_LOGGER))
+
+
 def _quiet_handlers() -> list[ActivityLogHandler | _BatchedFileLog]:
-    """This module's handlers on the app's loggers: the ones :class:`QuietLogging` holds."""
+    """This module's handlers on the app's loggers: the ones :class:`QuietLogging` holds.
+    Looked up on each call (handlers come and go); the loggers themselves never change, and
+    ``getLogger`` takes logging's global lock on a job's way to its first request."""
     return [
         handler
-        for name in (API_LOGGER, APP_LOGGER)
-        for handler in logging.getLogger(name).handlers
+        for logger in _APP_LOGGERS
+        for handler in logger.handlers
         if isinstance(handler, ActivityLogHandler | _BatchedFileLog)
     ]
 
