@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QGroupBox,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -109,7 +108,7 @@ class MainWindow(QMainWindow):
         self.connection_bar = ConnectionBar()
         self.login_form = LoginForm()
         self.form_tabs = named(QTabWidget(), "formTabs")
-        self._add_form_tab(self.login_form, "&1 Log in as a shopper")
+        self.form_tabs.addTab(self.login_form, "&1 Log in as a shopper")
         self.token_panel = TokenTablePanel(model_later=defer_extras)
         self.summary_label = named(QLabel(), "loginSummaryLabel")
         self.summary_label.setWordWrap(True)
@@ -162,11 +161,6 @@ class MainWindow(QMainWindow):
         else:
             self.build_extras()
 
-    def _add_form_tab(self, form: QGroupBox, title: str) -> None:
-        form.setTitle("")  # the tab already names the form
-        form.setFlat(True)
-        self.form_tabs.addTab(form, title)
-
     def build_extras(self) -> None:
         """Second phase: everything the first glance does not need."""
         if self.has_extras:
@@ -182,7 +176,7 @@ class MainWindow(QMainWindow):
         self.token_panel.attach_model()
         make_selectable(self.summary_label)
         self.password_login_form = PasswordLoginForm()
-        self._add_form_tab(self.password_login_form, "&2 Give a password login")
+        self.form_tabs.addTab(self.password_login_form, "&2 Give a password login")
         self.password_logins = PasswordLogins(
             self.password_login_form, self.context, lambda: (self._entry, self._store)
         )

@@ -14,7 +14,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -73,7 +72,9 @@ def ask_to_confirm_reset(parent: QWidget, login: PasswordLogin) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class PasswordLoginForm(QGroupBox):
+class PasswordLoginForm(QWidget):
+    """A plain widget named by its tab, as ``LoginForm`` is (see there for why)."""
+
     search_requested = Signal(str)
     logins_requested = Signal(str)  # user id
     create_requested = Signal(object)  # CreateLoginRequest
@@ -82,7 +83,8 @@ class PasswordLoginForm(QGroupBox):
     cancel_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Give a shopper a password login", parent)
+        super().__init__(parent)
+        self.setAccessibleName("Give a shopper a password login")
         self.confirm_reset: Callable[[PasswordLogin], bool] = lambda login: ask_to_confirm_reset(
             self, login
         )

@@ -176,6 +176,8 @@ def test_every_input_has_an_accessible_name_and_every_menu_action_a_way_in(
         if not w.accessibleName() and not w.objectName().startswith("qt_")
     ]
     assert unnamed == []
+    tabs = window.form_tabs
+    assert all(tabs.widget(i).accessibleName() for i in range(tabs.count()))  # named pages
     for menu_action in window.menuBar().actions():
         assert "&" in menu_action.text()  # Alt+letter opens every menu
         for action in menu_action.menu().actions():
