@@ -149,6 +149,57 @@ def table(figures: list[Figure]) -> str:
 # ---------------------------------------------------------------------- process helpers
 
 
+@dataclass(frozen=True)
+class CpuSnapshot:
+    """CPU seconds spent so far by the whole machine and by this process with its waited-for
+    children (a bench and the sandbox it started), and when they were read."""
+
+    machine_busy_s: float
+    own_s: float
+    at_s: float
+
+
+def machine_busy_seconds(proc_stat: str, ticks_per_second: int) -> float:
+    """Busy CPU seconds of all CPUs from ``/proc/stat``'s first line: user, nice, system, irq,
+    softirq and steal (a hypervisor running another guest is as much a neighbour as a process;
+    guest time is already inside user)."""
+    fields = proc_stat.splitlines()[0].split()
+    if fields[0] != "cpu":
+        raise ValueError(f"not /proc/stat: {fields[0]!r}")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[1:9])
+    return (user + nice + system + irq + softirq + steal) / ticks_per_second
+
+
+def cpu_snapshot() -> CpuSnapshot | None:
+    """None where the machine's busy time cannot be read (not Linux)."""
+    import time
+
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            busy = machine_busy_seconds(stat.read(), os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError):
+        return None
+    own = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        own += usage.ru_utime + usage.ru_stime
+    return CpuSnapshot(busy, own, time.perf_counter())
+
+
+def others_busy_share(before: CpuSnapshot, after: CpuSnapshot, cores: int) -> float:
+    """The share of the machine's CPUs that other processes kept busy between two snapshots.
+
+    Why it is reported: the figures are ratios against floors measured beside them, which
+    cancels what slows both sides alike, but the app runs more threads than its floors (the
+    window's, the job's, and the store's beside them): on a busy machine each one it wakes
+    waits for a CPU the floor never asks for, and its ratios read high."""
+    elapsed = after.at_s - before.at_s
+    if elapsed <= 0 or cores <= 0:
+        return 0.0
+    others = (after.machine_busy_s - before.machine_busy_s) - (after.own_s - before.own_s)
+    return min(1.0, max(0.0, others / (elapsed * cores)))
+
+
 def rss_mb() -> float:
     """Resident set size of this process now, in MB (Linux /proc; peak RSS elsewhere)."""
     try:
