@@ -13,6 +13,7 @@ import resource
 import statistics
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -172,8 +173,6 @@ def machine_busy_seconds(proc_stat: str, ticks_per_second: int) -> float:
 
 def cpu_snapshot() -> CpuSnapshot | None:
     """None where the machine's busy time cannot be read (not Linux)."""
-    import time
-
     try:
         with open("/proc/stat", encoding="ascii") as stat:
             busy = machine_busy_seconds(stat.read(), os.sysconf("SC_CLK_TCK"))
